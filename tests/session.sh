@@ -43,10 +43,19 @@ DISPLAY=$STOWAWAY_TEST_DISPLAY trayer --edge top --align right --widthtype reque
   --transparent false --tint 0x303030 --SetDockType true --expand true >/dev/null 2>&1 &
 pids+=($!)
 
-echo "== ruff"
-ruff check .
-echo "== mypy"
-mypy
+if [[ ${1:-} == --dev-command ]]; then
+  shift
+  export DISPLAY=$STOWAWAY_TEST_DISPLAY
+  "$@"
+  exit $?
+fi
+
+if [[ ${STOWAWAY_SKIP_LINT:-0} != 1 ]]; then
+  echo "== ruff"
+  ruff check .
+  echo "== mypy"
+  mypy
+fi
 echo "== pytest (offscreen)"
 status=0
 QT_QPA_PLATFORM=offscreen python -m pytest -m "not display" "$@" || status=$?
