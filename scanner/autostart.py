@@ -80,7 +80,7 @@ def desktop_entry(command: list[str], *, hidden: bool = False) -> str:
     lines = [
         "[Desktop Entry]",
         "Type=Application",
-        "Version=1.5",
+        "Version=1.1",
         "Name=Stowaway",
         "GenericName=Token hygiene monitor",
         "Comment=Watches for API tokens copied into files and keeps them in the keychain",
