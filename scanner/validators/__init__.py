@@ -49,3 +49,36 @@ def validate(name: str, secret: str) -> Validation:
         return func(secret)
     except Exception:  # a validator must never crash a scan or echo the secret
         return Validation(valid=False, reason=f"{name}: could not parse")
+
+
+# Importing the family modules registers their validators (they import from this module, so this
+# must stay at the bottom).
+from scanner.validators import (  # noqa: E402
+    ai,
+    aws,
+    crc_tokens,
+    github,
+    gitlab,
+    jwt,
+    keys,
+    pypi,
+    slack,
+)
+
+__all__ = [
+    "REGISTRY",
+    "UnknownValidatorError",
+    "Validation",
+    "Validator",
+    "ai",
+    "aws",
+    "crc_tokens",
+    "github",
+    "gitlab",
+    "jwt",
+    "keys",
+    "pypi",
+    "register",
+    "slack",
+    "validate",
+]
