@@ -60,9 +60,13 @@ class Credential:
 
     @property
     def exposed(self) -> bool:
-        """Counts as exposed: active, not informational, with at least one present copy."""
+        """Counts as exposed: a plaintext copy is present and the secret still works.
+
+        Revoked and ignored credentials never count; a migrated one counts again if a new
+        plaintext copy shows up. Informational findings (e.g. encrypted keys) never count.
+        """
         return (
-            self.state is CredentialState.ACTIVE
+            self.state in (CredentialState.ACTIVE, CredentialState.MIGRATED)
             and not self.informational
             and self.present_copies > 0
         )
@@ -115,6 +119,6 @@ class IgnoreRule:
 @dataclass(frozen=True, slots=True)
 class InventoryStats:
     credentials: int  # all known credentials (any state)
-    exposed_credentials: int  # active, not informational, with a present copy
-    present_copies: int  # present exposures of exposed credentials
+    exposed_credentials: int  # see Credential.exposed
+    present_copies: int  # present copies of exposed credentials
     last_scan_at: datetime | None
