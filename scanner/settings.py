@@ -181,7 +181,6 @@ def save(settings: Settings, path: Path | None = None) -> Path:
 
 
 def update(path: Path | None = None, **changes: Any) -> Settings:
-    """Load, change some fields, save; returns the new settings."""
-    new = load(path).with_changes(**changes)
-    save(new, path)
-    return new
+    """Load, change some fields, save; returns the settings as stored (validated, normalised)."""
+    save(load(path).with_changes(**changes), path)
+    return load(path)

@@ -34,7 +34,7 @@ def test_round_trip_atomic_private_and_keeps_unknown_keys(home: Path) -> None:
     )
     again = settings.load()
     assert again == new
-    assert again.paused_until == paused and again.notification_lead_days == (1, 30)
+    assert again.paused_until == paused and again.notification_lead_days == (30, 1)
     assert again.extra == {"future_option": "kept", "future_table": {"x": 1}}
     assert again.watched_paths()[0] == home / "vault"
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
