@@ -1,0 +1,244 @@
+"""Rules applied to one file's bytes: prefilter, regex confirmation, checks, findings.
+
+Flow per file: one prefilter pass over the bytes tells which rules (by keyword) and which format
+derivers (by trigger) can apply; a file with none of them costs nothing more. Otherwise the bytes
+are decoded once, each candidate rule's full pattern runs over the text and over derived segments,
+and every match goes through ``min_entropy``, the rule's validator, the false-positive filters and
+inline ``stowaway:ignore`` before becoming a :class:`Finding`. Overlapping matches of several
+rules on one span keep the most specific.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import regex
+
+from scanner import filters, redact, validators
+from scanner.entropy import shannon_entropy
+from scanner.fingerprint import Fingerprinter
+from scanner.formats import DERIVERS, Deriver, Document, Segment, context_key, decode, transform
+from scanner.match.prefilter import LiteralSet, build_literal_set
+from scanner.model import Confidence, Finding, Rule
+from scanner.rules import RulePack, compiled
+
+INLINE_IGNORE = "stowaway:ignore"
+CONFIDENCE_RANK = {Confidence.LOW: 0, Confidence.MEDIUM: 1, Confidence.HIGH: 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A finding with its plaintext, internal to the engine (never stored or logged)."""
+
+    finding: Finding
+    secret: str
+    score: tuple[int, int, int, int, int]
+
+    def __repr__(self) -> str:  # the secret never appears in a repr
+        return f"Hit({self.finding.rule_id} at {self.finding.location})"
+
+
+class Matcher:
+    """Compiled rules + prefilter; thread-safe, reusable."""
+
+    def __init__(
+        self,
+        rules: RulePack,
+        fingerprinter: Fingerprinter,
+        *,
+        use_hyperscan: bool | None = None,
+        include_informational: bool = True,
+    ) -> None:
+        self.rules: tuple[Rule, ...] = tuple(rules)
+        self.fingerprint = fingerprinter
+        self.include_informational = include_informational
+        self.patterns: tuple[regex.Pattern[str], ...] = tuple(
+            compiled(rule.pattern) for rule in self.rules
+        )
+        literals: list[bytes] = []
+        index: dict[bytes, int] = {}
+        self._literal_rules: list[list[int]] = []
+        self._literal_derivers: list[list[int]] = []
+
+        def literal_id(lit: bytes) -> int:
+            if lit not in index:
+                index[lit] = len(literals)
+                literals.append(lit)
+                self._literal_rules.append([])
+                self._literal_derivers.append([])
+            return index[lit]
+
+        self._always: list[int] = []
+        for i, rule in enumerate(self.rules):
+            keywords = [k.lower().encode("utf-8") for k in rule.keywords if k]
+            if not keywords:
+                self._always.append(i)
+            for kw in keywords:
+                self._literal_rules[literal_id(kw)].append(i)
+        for d, deriver in enumerate(DERIVERS):
+            for trigger in deriver.triggers:
+                self._literal_derivers[literal_id(trigger.lower())].append(d)
+        self.literals: LiteralSet = build_literal_set(literals, use_hyperscan)
+
+    @property
+    def backend(self) -> str:
+        return self.literals.name
+
+    def _candidates(self, data: bytes) -> tuple[list[int], set[int]]:
+        present = self.literals.present(data)
+        rules: set[int] = set(self._always)
+        derivers: set[int] = set()
+        for lit in present:
+            rules.update(self._literal_rules[lit])
+            derivers.update(self._literal_derivers[lit])
+        return sorted(rules), derivers
+
+    def scan_bytes(self, raw: bytes, path: str, file_kind: str) -> tuple[list[Hit], bool]:
+        """All findings in one file's raw bytes, and whether decoding was lossy."""
+        data, raw_map = transform(raw, file_kind)
+        rule_ids, deriver_ids = self._candidates(data)
+        derivers = [
+            deriver
+            for d, deriver in enumerate(DERIVERS)
+            if d in deriver_ids or file_kind in deriver.kinds
+        ]
+        if not rule_ids and not derivers:
+            return [], False
+        doc = decode(data, raw_map)
+        hits = self._match(doc, None, doc.text, rule_ids, path, file_kind) if rule_ids else []
+        for deriver in derivers:
+            hits.extend(self._derived(doc, deriver, path, file_kind))
+        return _most_specific(hits), doc.lossy
+
+    def _derived(self, doc: Document, deriver: Deriver, path: str, file_kind: str) -> list[Hit]:
+        hits: list[Hit] = []
+        for segment in deriver.derive(doc.text):
+            rule_ids, _ = self._candidates(segment.text.encode("utf-8", "surrogateescape"))
+            if rule_ids:
+                hits.extend(self._match(doc, segment, segment.text, rule_ids, path, file_kind))
+        return hits
+
+    def _match(
+        self,
+        doc: Document,
+        segment: Segment | None,
+        text: str,
+        rule_ids: Iterable[int],
+        path: str,
+        file_kind: str,
+    ) -> list[Hit]:
+        hits: list[Hit] = []
+        for i in rule_ids:
+            rule = self.rules[i]
+            for match in self.patterns[i].finditer(text):
+                hit = self._confirm(doc, segment, text, match, rule, path, file_kind)
+                if hit is not None:
+                    hits.append(hit)
+        return hits
+
+    def _confirm(
+        self,
+        doc: Document,
+        segment: Segment | None,
+        text: str,
+        match: regex.Match[str],
+        rule: Rule,
+        path: str,
+        file_kind: str,
+    ) -> Hit | None:
+        try:
+            start, end = match.span("secret")
+        except IndexError:
+            start, end = match.span()
+        if start < 0 or end <= start:
+            return None
+        secret = text[start:end]
+        if rule.min_entropy is not None and shannon_entropy(secret) < rule.min_entropy:
+            return None
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", end)
+        line = text[line_start : line_end if line_end >= 0 else len(text)].rstrip("\r")
+        doc_start, doc_end = (start, end) if segment is None else segment.to_document(start, end)
+        if INLINE_IGNORE in line or (
+            segment is not None and INLINE_IGNORE in doc.line_at(doc_start)
+        ):
+            return None
+        validation = validators.Validation(valid=None)
+        if rule.validator:
+            try:
+                validation = validators.validate(rule.validator, secret)
+            except validators.UnknownValidatorError:
+                validation = validators.Validation(valid=None)
+            if validation.valid is False:
+                return None
+        if filters.false_positive_reason(secret, line, rule, path) is not None:
+            return None
+        informational = rule.informational or validation.informational
+        if informational and not self.include_informational:
+            return None
+        line_no, column = doc.line_col(doc_start)
+        end_line, end_col = doc.line_col(doc_end)
+        byte_start, byte_end = doc.byte_span(doc_start, doc_end)
+        key = segment.context_key if segment is not None and segment.context_key else None
+        if key is None:
+            key = context_key(text[line_start:start])
+        prefix = redact.known_prefix(secret)
+        finding = Finding(
+            rule_id=rule.id,
+            rule_name=rule.name,
+            provider=rule.provider,
+            path=path,
+            line=line_no,
+            column=column,
+            end_line=end_line,
+            end_column=end_col,
+            byte_start=byte_start,
+            byte_end=byte_end,
+            file_kind=file_kind,
+            fingerprint=self.fingerprint(secret),
+            preview=redact.preview(secret, prefix),
+            confidence=rule.confidence,
+            persistence=rule.persistence,
+            informational=informational,
+            encoding=segment.encoding if segment is not None else None,
+            validation=validation.reason,
+            expires_at=validation.expires_at,
+            details=tuple(validation.details),
+            context_key=key,
+        )
+        score = (
+            1 if validation.valid else 0,
+            CONFIDENCE_RANK.get(rule.confidence, 0),
+            len(prefix),
+            1 if segment is not None else 0,
+            len(secret),
+        )
+        return Hit(finding, secret, score)
+
+
+def _most_specific(hits: list[Hit]) -> list[Hit]:
+    """Drop matches overlapping a better one (by score), keep file order."""
+    if len(hits) <= 1:
+        return hits
+    ordered = sorted(
+        hits,
+        key=lambda h: (h.score, -h.finding.byte_start, h.finding.rule_id),
+        reverse=True,
+    )
+    starts: list[int] = []
+    ends: list[int] = []
+    kept: list[Hit] = []
+    for hit in ordered:
+        s, e = hit.finding.byte_start, max(hit.finding.byte_end, hit.finding.byte_start + 1)
+        pos = bisect.bisect_left(starts, s)
+        if pos > 0 and ends[pos - 1] > s:
+            continue
+        if pos < len(starts) and starts[pos] < e:
+            continue
+        starts.insert(pos, s)
+        ends.insert(pos, e)
+        kept.append(hit)
+    kept.sort(key=lambda h: (h.finding.byte_start, h.finding.rule_id))
+    return kept
