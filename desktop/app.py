@@ -1,24 +1,88 @@
-"""Composition root of the desktop app (``stowaway-app``)."""
+"""Composition root of the desktop app (``stowaway-app``).
+
+``stowaway-app``            open the window (or raise the running one)
+``stowaway-app --tray``     start in the tray (used at login); the window opens from the tray
+``stowaway-app --scan``     open and scan now (the .desktop "Scan now" action)
+"""
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from scanner import __version__
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="stowaway-app",
+        description="Stowaway: find your API tokens and move them into the keychain.",
+    )
+    parser.add_argument(
+        "--tray", action="store_true", help="start minimised to the tray (used at login)"
+    )
+    parser.add_argument("--scan", action="store_true", help="start a scan right away")
+    parser.add_argument("--version", action="version", version=f"stowaway-app {__version__}")
+    parser.add_argument("--inventory", type=Path, help=argparse.SUPPRESS)  # tests and benchmarks
+    known, _qt_args = parser.parse_known_args(list(argv) if argv is not None else sys.argv[1:])
+    return known
 
-    app = QApplication(list(argv) if argv is not None else sys.argv)
-    app.setApplicationName("Stowaway")
-    app.setApplicationVersion(__version__)
-    window = QMainWindow()
-    window.setWindowTitle("Stowaway")
-    window.setCentralWidget(QLabel("Stowaway"))
-    window.show()
-    return app.exec()
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.controller import Controller
+    from desktop.single_instance import SingleInstance
+
+    QApplication.setApplicationName("Stowaway")
+    QApplication.setOrganizationName("Stowaway")
+    QApplication.setApplicationVersion(__version__)
+    QApplication.setDesktopFileName("stowaway")
+    app = QApplication([sys.argv[0], *(_qt_passthrough(argv))])
+    app.setQuitOnLastWindowClosed(False)
+    instance = SingleInstance()
+    if not instance.acquire():
+        delivered = instance.send("scan" if args.scan else "show")
+        if not delivered:
+            print(
+                "stowaway-app: another instance holds the lock but does not answer", file=sys.stderr
+            )
+            return 1
+        return 0
+    from desktop.services import Services
+
+    controller = Controller(
+        Services(args.inventory), start_in_tray=args.tray, scan_on_start=args.scan
+    )
+    instance.message.connect(controller.handle_message)
+    controller.start()
+    try:
+        return app.exec()
+    finally:
+        controller.shutdown()
+        instance.release()
+
+
+def _qt_passthrough(argv: Sequence[str] | None) -> list[str]:
+    """Qt's own options (-platform, -style...) after our known ones were parsed out."""
+    items = list(argv) if argv is not None else sys.argv[1:]
+    ours = {"--tray", "--scan", "--version"}
+    out: list[str] = []
+    skip = False
+    for item in items:
+        if skip:
+            skip = False
+            continue
+        if item == "--inventory":
+            skip = True
+            continue
+        if item in ours or item.startswith("--inventory="):
+            continue
+        out.append(item)
+    return out
 
 
 if __name__ == "__main__":

@@ -1,0 +1,289 @@
+"""Wires the pieces together: window, tray, notifications, monitoring, wizards, reminders."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Slot
+from PySide6.QtWidgets import QApplication
+
+from desktop import theme
+from desktop.icons import app_icon
+from desktop.notifications import Alert, Notifier
+from desktop.services import ScanSummary, Services, load_settings
+from desktop.tray import Tray, TrayState
+from desktop.views.main_window import MainWindow
+from desktop.workers import JobRunner
+from scanner import settings as settings_mod
+
+REMINDER_CHECK_MS = 60 * 60 * 1000
+
+
+class Controller(QObject):
+    def __init__(
+        self,
+        services: Services,
+        *,
+        start_in_tray: bool = False,
+        scan_on_start: bool = False,
+        tray_available: bool | None = None,
+        use_dbus: bool = True,
+    ) -> None:
+        super().__init__()
+        self.services = services
+        self.start_in_tray = start_in_tray
+        self.scan_on_start = scan_on_start
+        self.runner = JobRunner(self)
+        self.notifier = Notifier(self, use_dbus=use_dbus)
+        available = Tray.available() if tray_available is None else tray_available
+        self.tray: Tray | None = Tray(self) if available else None
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.setWindowIcon(app_icon())
+            theme.follow_system(app)
+        self.window = MainWindow(
+            services, self.runner, self.notifier, tray_available=self.tray is not None
+        )
+        self.monitor: Any = None
+        self._reminded: set[tuple[int, str, str]] = set()
+        self._pause_timer = QTimer(self)
+        self._pause_timer.setSingleShot(True)
+        self._pause_timer.timeout.connect(self._pause_expired)
+        self._reminder_timer = QTimer(self)
+        self._reminder_timer.timeout.connect(self.check_reminders)
+        self._wire()
+
+    def _wire(self) -> None:
+        w = self.window
+        w.quit_requested.connect(self.quit)
+        w.settings_requested.connect(self.open_settings)
+        w.migrate_requested.connect(self.open_migration)
+        w.leak_requested.connect(self.open_leak_response)
+        w.scan_finished.connect(self._scan_finished)
+        w.refreshed.connect(self._update_tray)
+        self.notifier.activated.connect(self._open_credential)
+        if self.tray is not None:
+            t = self.tray
+            t.open_requested.connect(w.bring_to_front)
+            t.scan_requested.connect(self.scan_now)
+            t.pause_requested.connect(self.pause_monitoring)
+            t.reminders_requested.connect(self.show_reminders)
+            t.quit_requested.connect(self.quit)
+            self.notifier.attach_tray(t.icon)
+
+    # -- start / stop --------------------------------------------------------------------------
+    def start(self) -> None:
+        if self.tray is not None:
+            self.tray.show()
+        self.window.refresh()
+        settings = load_settings()
+        first_run = not settings.first_run_done
+        if not self.start_in_tray or self.tray is None or first_run:
+            self.window.show()
+        self._apply_monitoring()
+        self._reminder_timer.start(REMINDER_CHECK_MS)
+        QTimer.singleShot(5000, self.check_reminders)
+        if first_run:
+            self.open_first_run()
+        elif self.scan_on_start:
+            self.scan_now()
+
+    def shutdown(self) -> None:
+        self._stop_monitor()
+        self.runner.cancel_all()
+        self.runner.wait(5000)
+        if self.tray is not None:
+            self.tray.hide()
+
+    @Slot()
+    def quit(self) -> None:
+        self.window.keep_running_in_tray = False
+        self.window.save_layout()
+        self.window.close()
+        QApplication.quit()
+
+    @Slot(str)
+    def handle_message(self, message: str) -> None:
+        """From a second launch: show ourselves (and maybe scan)."""
+        self.window.bring_to_front()
+        if message == "scan":
+            self.scan_now()
+
+    # -- scanning & state ----------------------------------------------------------------------
+    @Slot()
+    def scan_now(self) -> None:
+        self.window.start_scan()
+        self._update_tray()
+
+    def _scan_finished(self, summary: ScanSummary | None) -> None:
+        self._update_tray()
+        if summary is not None and summary.new_credentials and not self.window.isVisible():
+            self.notifier.notify(
+                Alert(
+                    "New credentials found",
+                    f"The scan found {summary.new_credentials} new credential"
+                    f"{'s' if summary.new_credentials != 1 else ''} in plain text.",
+                    kind="exposure",
+                )
+            )
+
+    def _update_tray(self) -> None:
+        settings = load_settings()
+        exposed = self.window.snapshot.stats.exposed_credentials if self.window.snapshot else 0
+        paused = (
+            settings.paused_until
+            if settings.paused_until and settings.paused_until > datetime.now(UTC)
+            else None
+        )
+        state = TrayState(
+            exposed=exposed,
+            paused_until=paused.astimezone() if paused else None,
+            scanning=self.window.scanning,
+            monitoring=settings.monitoring_enabled,
+        )
+        if self.tray is not None:
+            self.tray.set_state(state)
+        if not settings.monitoring_enabled:
+            text = "Off"
+        elif paused is not None:
+            text = f"Paused until {paused.astimezone():%H:%M}"
+        elif self.monitor is not None:
+            text = f"On watching {self.monitor.folder_count} folders"
+        else:
+            text = "On"
+        self.window.set_monitoring_text(text)
+
+    # -- monitoring ----------------------------------------------------------------------------
+    @Slot(object)
+    def pause_monitoring(self, until: datetime | None) -> None:
+        until_utc = until.astimezone(UTC) if until is not None else None
+        settings_mod.update(paused_until=until_utc)
+        self._apply_monitoring()
+
+    def _pause_expired(self) -> None:
+        settings = load_settings()
+        if settings.paused_until is not None and settings.paused_until <= datetime.now(UTC):
+            settings_mod.update(paused_until=None)
+        self._apply_monitoring()
+
+    def _apply_monitoring(self) -> None:
+        settings = load_settings()
+        self._pause_timer.stop()
+        if settings.paused_until is not None and settings.paused_until > datetime.now(UTC):
+            delay = (settings.paused_until - datetime.now(UTC)).total_seconds()
+            self._pause_timer.start(int(min(delay, 86400 * 7) * 1000) + 500)
+        if settings.monitoring_active():
+            self._start_monitor()
+        else:
+            self._stop_monitor()
+        self._update_tray()
+
+    def _start_monitor(self) -> None:
+        if self.monitor is not None:
+            return
+        from desktop.monitor import Monitor
+
+        self.monitor = Monitor(self.services, self)
+        self.monitor.new_exposures.connect(self._on_new_exposures)
+        self.monitor.inventory_changed.connect(self.window.refresh)
+        self.monitor.failed.connect(
+            lambda msg: self.window.set_banner(f"Monitoring stopped: {msg}")
+        )
+        self.monitor.start()
+
+    def _stop_monitor(self) -> None:
+        if self.monitor is not None:
+            self.monitor.stop()
+            self.monitor.deleteLater()
+            self.monitor = None
+
+    def _on_new_exposures(self, events: list[Any]) -> None:
+        for event in events[:5]:
+            self.notifier.notify(
+                Alert("Token saved in plain text", event.message, credential_id=event.credential_id)
+            )
+        if len(events) > 5:
+            self.notifier.notify(Alert("More tokens found", f"{len(events) - 5} more new copies."))
+
+    # -- reminders -----------------------------------------------------------------------------
+    @Slot()
+    def check_reminders(self) -> None:
+        job = self.runner.submit(lambda _ctx: self.services.due_reminders(), name="reminders")
+        job.signals.succeeded.connect(self._notify_reminders)
+
+    def _notify_reminders(self, reminders: list[Any]) -> None:
+        for reminder in reminders:
+            if reminder.status not in ("due", "overdue") and reminder.lead_days is None:
+                continue
+            key = (
+                reminder.credential_id,
+                reminder.kind,
+                f"{reminder.status}:{datetime.now():%Y-%m-%d}",
+            )
+            if key in self._reminded:
+                continue
+            self._reminded.add(key)
+            self.notifier.notify(
+                Alert(
+                    reminder.title,
+                    reminder.message,
+                    credential_id=reminder.credential_id,
+                    kind="reminder",
+                )
+            )
+
+    # -- windows & wizards ---------------------------------------------------------------------
+    @Slot()
+    def show_reminders(self) -> None:
+        self.window.bring_to_front()
+        self.window.tabs.setCurrentWidget(self.window.reminders)
+
+    def _open_credential(self, credential_id: int | None) -> None:
+        self.window.bring_to_front()
+        if credential_id is not None:
+            self.window.show_credential(credential_id)
+
+    @Slot()
+    def open_settings(self) -> None:
+        from desktop.views.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.window)
+        if dialog.exec():
+            self.services.reset_engine()
+            self._stop_monitor()
+            self._apply_monitoring()
+
+    def open_first_run(self) -> None:
+        from desktop.views.first_run import FirstRunWizard
+
+        wizard = FirstRunWizard(self.window)
+        wizard.finished.connect(lambda result: self._first_run_done(bool(result)))
+        wizard.open()
+        self.first_run = wizard
+
+    def _first_run_done(self, accepted: bool) -> None:
+        settings_mod.update(first_run_done=True)
+        if accepted:
+            self.window.tabs.setCurrentWidget(self.window.overview)
+            self.scan_now()
+
+    @Slot(int)
+    def open_migration(self, credential_id: int) -> None:
+        from desktop.wizards.migration import MigrationWizard
+
+        wizard = MigrationWizard(self.services, self.runner, [credential_id], self.window)
+        wizard.finished.connect(lambda _r: self.window.refresh())
+        wizard.open()
+        self.migration_wizard = wizard
+
+    @Slot(int)
+    def open_leak_response(self, credential_id: int) -> None:
+        from desktop.wizards.leak import LeakWizard
+
+        wizard = LeakWizard(
+            self.services, self.runner, credential_id=credential_id, parent=self.window
+        )
+        wizard.finished.connect(lambda _r: self.window.refresh())
+        wizard.open()
+        self.leak_wizard = wizard

@@ -1,0 +1,163 @@
+"""Notifications: the desktop's notification service when there is one, else the tray balloon;
+every notification is also kept in an in-app alert list (the tray may be missing entirely).
+
+Texts are built from redacted previews and paths only; they never hold a secret.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtWidgets import QSystemTrayIcon
+
+MAX_ALERTS = 200
+DBUS_SERVICE = "org.freedesktop.Notifications"
+DBUS_PATH = "/org/freedesktop/Notifications"
+
+
+@dataclass(frozen=True)
+class Alert:
+    title: str
+    body: str
+    credential_id: int | None = None
+    kind: str = "exposure"  # "exposure" | "reminder" | "info"
+    at: datetime = field(default_factory=datetime.now)
+
+
+class _DBusNotifications(QObject):
+    """org.freedesktop.Notifications over D-Bus (jeepney, which keyring already brings on Linux).
+
+    Used only when a notification server owns the name. Clicks ("default" action) arrive on a
+    listener thread and are re-emitted as :attr:`action_invoked` on the UI thread.
+    """
+
+    action_invoked = Signal(int)  # notification id
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._conn: Any = None
+        self._lock = threading.Lock()
+        try:
+            from jeepney.bus_messages import message_bus
+            from jeepney.io.blocking import open_dbus_connection
+
+            conn = open_dbus_connection(bus="SESSION")
+            reply = conn.send_and_get_reply(message_bus.NameHasOwner(DBUS_SERVICE), timeout=1)
+            if not reply.body[0]:
+                conn.close()
+                return
+        except Exception:  # no session bus / no jeepney: no desktop notifications
+            return
+        self._conn = conn
+        threading.Thread(target=self._listen, name="stowaway-notify-actions", daemon=True).start()
+
+    @property
+    def available(self) -> bool:
+        return self._conn is not None
+
+    def notify(self, title: str, body: str) -> int | None:
+        if self._conn is None:
+            return None
+        from jeepney import DBusAddress, new_method_call
+
+        address = DBusAddress(DBUS_PATH, bus_name=DBUS_SERVICE, interface=DBUS_SERVICE)
+        message = new_method_call(
+            address,
+            "Notify",
+            "susssasa{sv}i",
+            ("Stowaway", 0, "stowaway", title, body, ["default", "Open"], {}, 10000),
+        )
+        try:
+            with self._lock:
+                reply = self._conn.send_and_get_reply(message, timeout=2)
+            return int(reply.body[0])
+        except Exception:
+            return None
+
+    def _listen(self) -> None:
+        from jeepney import MatchRule
+        from jeepney.bus_messages import message_bus
+        from jeepney.io.blocking import open_dbus_connection
+
+        try:
+            conn = open_dbus_connection(bus="SESSION")
+            rule = MatchRule(
+                type="signal", interface=DBUS_SERVICE, member="ActionInvoked", path=DBUS_PATH
+            )
+            conn.send_and_get_reply(message_bus.AddMatch(rule), timeout=2)
+            with conn.filter(rule) as messages:
+                while True:
+                    signal = conn.recv_until_filtered(messages)
+                    self.action_invoked.emit(int(signal.body[0]))
+        except Exception:
+            return
+
+
+class Notifier(QObject):
+    """Shows notifications and keeps the alert list; emits :attr:`activated` on a click."""
+
+    alert_added = Signal(object)  # Alert
+    shown = Signal(str, object)  # channel ("dbus" | "tray" | "list"), Alert
+    activated = Signal(object)  # credential id or None
+
+    def __init__(self, parent: QObject | None = None, *, use_dbus: bool = True) -> None:
+        super().__init__(parent)
+        self.alerts: list[Alert] = []
+        self._tray: QSystemTrayIcon | None = None
+        self._last_tray_alert: Alert | None = None
+        self._dbus = _DBusNotifications() if use_dbus else None
+        self._dbus_ids: dict[int, Alert] = {}
+        if self._dbus is not None:
+            self._dbus.action_invoked.connect(self._on_dbus_action)
+        self.enabled = True
+
+    def attach_tray(self, tray: QSystemTrayIcon | None) -> None:
+        self._tray = tray
+        if tray is not None:
+            tray.messageClicked.connect(self._on_tray_clicked)
+
+    @property
+    def dbus_available(self) -> bool:
+        return self._dbus is not None and self._dbus.available
+
+    def notify(self, alert: Alert) -> str:
+        """Record the alert and show it; returns the channel used."""
+        self.alerts.insert(0, alert)
+        del self.alerts[MAX_ALERTS:]
+        self.alert_added.emit(alert)
+        channel = "list"
+        if self.enabled:
+            if self._dbus is not None and self._dbus.available:
+                nid = self._dbus.notify(alert.title, alert.body)
+                if nid is not None:
+                    self._dbus_ids[nid] = alert
+                    channel = "dbus"
+            if channel == "list" and self._tray is not None and self._tray.isVisible():
+                self._last_tray_alert = alert
+                icon = (
+                    QSystemTrayIcon.MessageIcon.Warning
+                    if alert.kind == "exposure"
+                    else QSystemTrayIcon.MessageIcon.Information
+                )
+                self._tray.showMessage(alert.title, alert.body, icon, 10000)
+                channel = "tray"
+        self.shown.emit(channel, alert)
+        return channel
+
+    def clear(self) -> None:
+        self.alerts.clear()
+
+    @Slot()
+    def _on_tray_clicked(self) -> None:
+        alert = self._last_tray_alert
+        self.activated.emit(alert.credential_id if alert else None)
+
+    @Slot(int)
+    def _on_dbus_action(self, notification_id: int) -> None:
+        alert = self._dbus_ids.pop(notification_id, None)
+        if alert is not None:
+            self.activated.emit(alert.credential_id)
