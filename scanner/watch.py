@@ -214,11 +214,16 @@ class Watcher:
         return self._ready.wait(timeout)
 
     def wait_idle(self, timeout: float = 30.0) -> bool:
-        """Wait until every event received so far has been processed (tests, benchmarks)."""
+        """Wait until every event received so far has been processed (tests, benchmarks).
+
+        While paused, "processed" means noted for later."""
         deadline = time.monotonic() + timeout
         with self._idle:
             while (
-                self._busy or self._pending or not self._queue.empty() or not self._ready.is_set()
+                self._busy
+                or (self._pending and not self._paused)
+                or not self._queue.empty()
+                or not self._ready.is_set()
             ):
                 left = deadline - time.monotonic()
                 if left <= 0:

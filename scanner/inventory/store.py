@@ -35,6 +35,8 @@ from scanner.model import Finding
 
 DB_NAME = "inventory.sqlite3"
 MAX_EVENTS = 20_000  # older history is pruned on open
+# the file was read in full despite the issue (e.g. invalid UTF-8), so its findings are complete
+RECONCILE_WITH_ISSUE = frozenset({"decode"})
 
 
 class FileStatLike(Protocol):
@@ -351,7 +353,8 @@ class Inventory:
         if issue is not None:
             if issue.kind == "vanished":
                 return self.mark_file_gone(scan.path)
-            return []
+            if issue.kind not in RECONCILE_WITH_ISSUE:
+                return []
         stat = scan.stat
         if stat is None:
             return []
