@@ -18,6 +18,8 @@ from scanner.formats.encoded import TRIGGERS as ENCODED_TRIGGERS
 from scanner.formats.encoded import encoded_blobs
 from scanner.formats.escapes import json_strings
 from scanner.formats.fish import fish_commands
+from scanner.formats.markup import TRIGGERS as MARKUP_TRIGGERS
+from scanner.formats.markup import elements
 from scanner.formats.zsh import unmetafy
 
 __all__ = [
@@ -57,6 +59,7 @@ DERIVERS: tuple[Deriver, ...] = (
     ),
     Deriver("fish-escapes", frozenset({"fish_history"}), (), fish_commands),
     Deriver("json-strings", frozenset({"jupyter"}), (), json_strings),
+    Deriver("xml-elements", frozenset({"maven_settings", "xml"}), MARKUP_TRIGGERS, elements),
 )
 
 

@@ -20,6 +20,7 @@ from scanner import filters, redact, validators
 from scanner.entropy import shannon_entropy
 from scanner.fingerprint import Fingerprinter
 from scanner.formats import DERIVERS, Deriver, Document, Segment, context_key, decode, transform
+from scanner.formats.base import UTF16_BOMS
 from scanner.match.prefilter import LiteralSet, build_literal_set
 from scanner.model import Confidence, Finding, Rule
 from scanner.rules import RulePack, compiled
@@ -98,7 +99,12 @@ class Matcher:
     def scan_bytes(self, raw: bytes, path: str, file_kind: str) -> tuple[list[Hit], bool]:
         """All findings in one file's raw bytes, and whether decoding was lossy."""
         data, raw_map = transform(raw, file_kind)
-        rule_ids, deriver_ids = self._candidates(data)
+        doc: Document | None = None
+        if data[:2] in UTF16_BOMS:  # keywords are ASCII: look for them in the decoded text
+            doc = decode(data, raw_map)
+            rule_ids, deriver_ids = self._candidates(doc.text.encode("utf-8", "surrogateescape"))
+        else:
+            rule_ids, deriver_ids = self._candidates(data)
         derivers = [
             deriver
             for d, deriver in enumerate(DERIVERS)
@@ -106,7 +112,8 @@ class Matcher:
         ]
         if not rule_ids and not derivers:
             return [], False
-        doc = decode(data, raw_map)
+        if doc is None:
+            doc = decode(data, raw_map)
         hits = self._match(doc, None, doc.text, rule_ids, path, file_kind) if rule_ids else []
         for deriver in derivers:
             hits.extend(self._derived(doc, deriver, path, file_kind))
