@@ -1,0 +1,154 @@
+"""``.env`` files and shell start-up files.
+
+.env: ``VAR=token`` becomes the comment ``# VAR=[stowaway:keychain:NAME] …``; ``stowaway exec --
+CMD`` (run in that folder) reads those references and gives CMD the variable, as does ``stowaway
+exec --env VAR=NAME -- CMD`` anywhere. Shell rc: ``export VAR=token`` becomes
+``export VAR="$(stowaway get NAME)"`` (fish: ``set -gx VAR (stowaway get NAME)``; PowerShell:
+``$env:VAR = (& 'stowaway' get NAME)``), so every new shell still has it.
+"""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+
+import regex
+
+from scanner.migrate.plan import PlannedChange
+from scanner.migrate.targets import marker as marker_target
+from scanner.migrate.targets.base import (
+    Context,
+    Span,
+    change,
+    file_edit,
+    line_bounds,
+    line_text,
+    marker,
+    ref,
+    removal,
+    simple_item,
+)
+
+KIND_ENV = "env"
+KIND_RC = "rc"
+
+POSIX = regex.compile(
+    rb"^(?P<indent>[ \t]*)(?P<export>export[ \t]+)?(?P<var>[A-Za-z_][A-Za-z0-9_]*)"
+    rb"[ \t]*=[ \t]*(?P<q>[\"']?)(?P<value>[^\"'\s]*)(?P=q)[ \t]*(?P<rest>#.*)?$"
+)
+FISH = regex.compile(
+    rb"^(?P<indent>[ \t]*)set[ \t]+(?:-[a-zA-Z]+[ \t]+)*(?P<var>[A-Za-z_][A-Za-z0-9_]*)"
+    rb"[ \t]+(?P<q>[\"']?)(?P<value>[^\"'\s]*)(?P=q)[ \t]*$"
+)
+PWSH = regex.compile(
+    rb"^(?P<indent>[ \t]*)\$env:(?P<var>[A-Za-z_][A-Za-z0-9_]*)[ \t]*=[ \t]*"
+    rb"(?P<q>[\"']?)(?P<value>[^\"'\s]*)(?P=q)[ \t]*$",
+    regex.IGNORECASE,
+)
+
+ENV_REFERENCE = regex.compile(
+    r"^\s*#\s*(?P<var>[A-Za-z_][A-Za-z0-9_]*)=\[stowaway:keychain:(?P<account>[^\]]+)\]"
+)
+
+
+def _flavour(path: Path) -> str:
+    name = path.name.lower()
+    if name.endswith(".fish"):
+        return "fish"
+    if name.endswith(".ps1"):
+        return "pwsh"
+    return "posix"
+
+
+def plan(ctx: Context, path: Path, data: bytes, spans: list[Span], *, rc: bool) -> PlannedChange:
+    flavour = _flavour(path) if rc else "posix"
+    pattern = {"posix": POSIX, "fish": FISH, "pwsh": PWSH}[flavour]
+    edits = []
+    items = []
+    accounts: dict[str, str] = {}
+    leftovers: list[Span] = []
+    handled_lines: set[int] = set()
+    names: list[str] = []
+    for span in sorted(spans, key=lambda s: s.byte_start):
+        start, end = line_bounds(data, span.byte_start)
+        text = line_text(data, start, end)
+        m = pattern.match(text)
+        if (
+            span.encoding
+            or m is None
+            or start + m.start("value") != span.byte_start
+            or start + m.end("value") != span.byte_end
+        ):
+            leftovers.append(span)
+            continue
+        if start in handled_lines:
+            continue
+        handled_lines.add(start)
+        var = m.group("var").decode()
+        account = accounts.get(span.fingerprint)
+        if account is None:
+            account = ctx.account_for(span.provider, span.fingerprint)
+            accounts[span.fingerprint] = account
+            items.append(simple_item(account, span, path, KIND_RC if rc else KIND_ENV))
+        names.append(f"{var} → {account}")
+        indent = m.group("indent").decode()
+        get = f"{ctx.command_line} get {shlex.quote(account)}"
+        if not rc:
+            new = f"{indent}# {var}={marker(account)} (in the OS keychain; run: stowaway exec -- <command>)"
+        elif flavour == "fish":
+            new = f"{indent}set -gx {var} ({get})"
+        elif flavour == "pwsh":
+            cmd = " ".join("'" + part.replace("'", "''") + "'" for part in ctx.command)
+            new = f"{indent}$env:{var} = (& {cmd} get '{account}')"
+        else:
+            export = m.group("export").decode() if m.group("export") else "export "
+            new = f'{indent}{export}{var}="$({get})"'
+        line_end = start + len(text)
+        edits.append(
+            removal(
+                data,
+                start,
+                line_end,
+                [(span.byte_start, span.byte_end, ref(account))],
+                replacement=new.encode(),
+            )
+        )
+    if leftovers:
+        marked = marker_target.plan(ctx, path, data, leftovers, tool_warning=True)
+        items.extend(marked.items)
+        edits.extend(marked.files[0].edits)
+    if rc:
+        consumer = (
+            "Each new shell asks the keychain for the value (`stowaway get`), so programs "
+            "started from it still see the variable; the file no longer holds it."
+        )
+        after = "the variable is read from the keychain when the shell starts"
+    else:
+        consumer = (
+            "Start the program with `stowaway exec -- <command>` in this folder (or "
+            "`stowaway exec --env VAR=NAME -- <command>`): it gets the variable from the "
+            "keychain. Scripts can use `stowaway get NAME`."
+        )
+        after = "a comment naming the keychain entry"
+    return change(
+        KIND_RC if rc else KIND_ENV,
+        path,
+        ctx,
+        title=f"Move {', '.join(names) or 'the token'} from {path.name} into the keychain",
+        before="the token assigned in the file",
+        after=after,
+        consumer=consumer,
+        items=items,
+        files=[file_edit(path, str(path), data, edits)],
+        spans=spans,
+    )
+
+
+def references(text: str) -> list[tuple[str, str]]:
+    """``(VAR, account)`` pairs from the reference comments a migrated .env file holds."""
+    out = []
+    for line in text.splitlines():
+        m = ENV_REFERENCE.match(line)
+        if m:
+            out.append((m.group("var"), m.group("account")))
+    return out

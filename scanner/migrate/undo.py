@@ -1,0 +1,174 @@
+"""Undo a migration: rebuild each file's exact original bytes from its current content, the
+redacted templates in the journal and the keychain values; then remove the keychain entries the
+migration created (unless another migration still uses them)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from scanner.keychain import Keychain, KeychainError, open_keychain
+from scanner.migrate import inventory_link
+from scanner.migrate.atomic import (
+    FileChangedError,
+    UnwritableError,
+    atomic_remove,
+    atomic_write,
+    read_bytes,
+)
+from scanner.migrate.journal import FileRecord, Journal, MigrationRecord
+from scanner.migrate.plan import FileEdit, content_hash, new_spans, render_original
+
+
+class UndoError(Exception):
+    pass
+
+
+@dataclass
+class UndoResult:
+    migration_id: str
+    state: str
+    restored: list[str] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)
+
+
+def list_migrations(journal: Journal | None = None) -> list[MigrationRecord]:
+    jr = journal or Journal.open()
+    try:
+        return jr.migrations()
+    finally:
+        if journal is None:
+            jr.close()
+
+
+def _shared_elsewhere(jr: Journal, migration_id: str, path: str, key: str) -> bool:
+    for other in jr.migrations(("committed", "done")):
+        if other.id == migration_id:
+            continue
+        for fe in other.plan.file_edits():
+            if fe.path == path and any(e.shared == key for e in fe.edits):
+                return True
+    return False
+
+
+def restore_bytes(
+    current: bytes,
+    fe: FileEdit,
+    rec: FileRecord,
+    values: dict[tuple[str, str], str],
+    skip: set[int],
+) -> bytes:
+    """The original bytes, from the current file (exactly as written, or with data appended)."""
+    if content_hash(current) == rec.after_hash:
+        body, tail = current, b""
+    elif (
+        rec.prefix_len is not None
+        and len(current) >= rec.prefix_len
+        and content_hash(current[: rec.prefix_len]) == rec.prefix_hash
+    ):
+        body, tail = current[: rec.prefix_len], current[rec.prefix_len :]
+    else:
+        raise FileChangedError(
+            f"{fe.display_path} changed since the migration in a way Stowaway cannot reverse"
+        )
+    out = bytearray()
+    pos = 0
+    for index, (edit, start, end) in enumerate(new_spans(fe.edits)):
+        out += body[pos:start]
+        out += body[start:end] if index in skip else render_original(edit, values)
+        pos = end
+    out += body[pos:]
+    return bytes(out) + tail
+
+
+def undo(
+    migration_id: str,
+    *,
+    journal: Journal | None = None,
+    keychain: Keychain | None = None,
+    inventory: Any = None,
+) -> UndoResult:
+    jr = journal or Journal.open()
+    try:
+        return _undo(jr, migration_id, keychain, inventory)
+    finally:
+        if journal is None:
+            jr.close()
+
+
+def _undo(jr: Journal, migration_id: str, keychain: Keychain | None, inventory: Any) -> UndoResult:
+    record = jr.migration(migration_id)
+    if record is None:
+        raise UndoError(f"There is no migration {migration_id!r} (see `stowaway undo --list`).")
+    if record.state != "done":
+        raise UndoError(
+            f"Migration {migration_id} is {record.state.replace('_', ' ')}; only a "
+            "completed migration can be undone."
+        )
+    plan = record.plan
+    try:
+        kc = keychain or open_keychain()
+        values: dict[tuple[str, str], str] = {}
+        for item in jr.items(migration_id):
+            value = kc.get(item.account, service=item.service)
+            if value is None:
+                raise UndoError(
+                    f"The keychain entry {item.account!r} is gone, so the files cannot be "
+                    "rebuilt; nothing was changed."
+                )
+            values[(item.service, item.account)] = value
+    except KeychainError as exc:
+        raise UndoError(f"{exc} Nothing was changed.") from exc
+    result = UndoResult(migration_id, "done")
+    files = plan.file_edits()
+    records = jr.files(migration_id)
+    failures = []
+    for rec, fe in reversed(list(zip(records, files, strict=True))):
+        if rec.state != "written":
+            continue
+        skip = {
+            i
+            for i, (edit, _, _) in enumerate(new_spans(fe.edits))
+            if edit.shared and _shared_elsewhere(jr, migration_id, fe.path, edit.shared)
+        }
+        current = read_bytes(fe.path)
+        try:
+            if current is None:
+                raise FileChangedError(f"{fe.display_path} no longer exists")
+            if fe.before_hash is None and not skip and content_hash(current) == rec.after_hash:
+                atomic_remove(fe.path, expected_hash=rec.after_hash or "")
+            else:
+                original = restore_bytes(current, fe, rec, values, skip)
+                if not skip and content_hash(current) == rec.after_hash:
+                    assert content_hash(original) == fe.before_hash, "undo template mismatch"
+                atomic_write(fe.path, original, expected_hash=content_hash(current))
+        except (OSError, FileChangedError, UnwritableError) as exc:
+            failures.append(f"{fe.display_path}: {exc}")
+            continue
+        jr.set_file_state(migration_id, rec.seq, "undone")
+        result.restored.append(fe.display_path)
+    if failures:
+        result.state = "partial"
+        result.messages.append(
+            "Not restored: " + "; ".join(failures) + ". The secrets stay in the "
+            "keychain; fix the file and run undo again."
+        )
+        return result
+    for item in jr.items(migration_id):
+        if item.preexisting or jr.account_in_use(
+            item.service, item.account, excluding=migration_id
+        ):
+            continue
+        try:
+            kc.delete(item.account, service=item.service)
+        except KeychainError as exc:
+            result.messages.append(f"Could not delete {item.account!r} from the keychain: {exc}")
+    jr.forget_entries(migration_id, [])
+    jr.set_state(migration_id, "undone")
+    secret_paths = [fe.path for c in plan.changes for fe in c.files if fe.role == "secret"]
+    fps = [fp for c in plan.changes for fp in c.fingerprints]
+    result.messages.extend(
+        inventory_link.mark(fps, secret_paths, migrated=False, inventory=inventory)
+    )
+    result.state = "undone"
+    return result
