@@ -29,8 +29,8 @@ Filter = Callable[[Candidate], "str | None"]
 # Cheap and certain first.
 FILTERS: tuple[Filter, ...] = (
     documented_example,
-    placeholder,
     reference,
+    placeholder,
     inside_data_uri,
     hash_or_id,
     minified,

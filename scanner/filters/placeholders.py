@@ -26,6 +26,7 @@ PROSE = regex.compile(
     r"|[_\-.](?:here|goes[_\-]here)$"
     r"|^%\(?\w*\)?[sd]$|^%s$|^\{\d*\}$"
 )
+X_RUN = regex.compile(r"(?:x{4,}|X{4,})[\w-]*|[\w-]*?(?:x{4,}|X{4,})")
 # Words that mark a placeholder inside a structured token. Six letters or more (or with a
 # separator) so a random body can't spell one by chance.
 STRUCTURED_WORDS = regex.compile(
@@ -45,7 +46,9 @@ def placeholder(c: Candidate) -> str | None:
         return "placeholder in brackets"
     if STRUCTURED_WORDS.search(secret):
         return "placeholder text"
-    if longest_run(secret) >= 6:
+    # Half the value one character (base64 of zero bytes has long ``AAAA`` runs, so a run alone
+    # proves nothing).
+    if longest_run(secret) >= max(8, len(secret) // 2):
         return "repeated character"
     if longest_sequence(secret) >= 8:
         return "sequential characters"
@@ -59,6 +62,6 @@ def placeholder(c: Candidate) -> str | None:
     words = components(secret)
     if words and all(w in PLACEHOLDER_VALUES or w.isdigit() for w in words):
         return "placeholder value"
-    if regex.fullmatch(r"(?i)x{3,}[\w-]*|[\w-]*x{4,}", secret):
+    if X_RUN.fullmatch(secret):
         return "placeholder value"
     return None

@@ -51,7 +51,7 @@ INSIDE = regex.compile(
     )["']?$
     """
 )
-CLOSES = regex.compile(r"""^["']?\s*(?:[\])}%]|\}\}|%>|\s*$)""")
+CLOSES = regex.compile(r"""^["']?(?:[\])};,%\s]|\}\}|%>|$)""")
 
 
 def reference(c: Candidate) -> str | None:
