@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -241,3 +242,55 @@ def scan_incremental(
         cancelled=result.cancelled,
     )
     return result
+
+
+def cli_hook(args: Any, engine: Any) -> tuple[Any, Any]:
+    """``stowaway scan``'s recording hook: ``(on_file, finish)``, or ``(None, None)`` if the
+    inventory can't be opened (the scan still runs and says why it wasn't saved)."""
+    import sys
+
+    from scanner import locations
+    from scanner.inventory import SchemaError
+
+    try:
+        inventory = Inventory.open()
+    except (SchemaError, OSError, sqlite3.Error) as exc:
+        print(f"stowaway scan: results not saved to the inventory: {exc}", file=sys.stderr)
+        return None, None
+    paths_ = list(getattr(args, "paths", None) or [])
+    roots = [Path(p) for p in paths_] if paths_ else [
+        loc.path for loc in locations.personal_locations()
+    ]  # fmt: skip
+    recorder = Recorder(inventory, roots)
+
+    def finish(result: Any) -> None:
+        try:
+            events = recorder.finish(
+                cancelled=bool(result.cancelled),
+                files_scanned=result.files_scanned,
+                findings=len(result.findings),
+            )
+        finally:
+            inventory.close()
+        summary = summarize(events)
+        if summary:
+            print(f"inventory: {summary}", file=sys.stderr)
+
+    return recorder.on_file, finish
+
+
+def summarize(events: Sequence[InventoryEvent]) -> str:
+    """``2 new credentials, 1 new copy, 3 copies gone`` (empty when nothing changed)."""
+    counts: dict[str, int] = {}
+    for event in events:
+        counts[event.kind] = counts.get(event.kind, 0) + 1
+    parts = []
+    for kind, one, many in (
+        ("new_credential", "new credential", "new credentials"),
+        ("new_exposure", "new copy", "new copies"),
+        ("exposure_gone", "copy gone", "copies gone"),
+    ):
+        n = counts.get(kind, 0)
+        if n:
+            parts.append(f"{n} {one if n == 1 else many}")
+    return ", ".join(parts)
