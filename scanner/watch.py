@@ -169,6 +169,7 @@ class Watcher:
     def start(self) -> None:
         if self._thread is not None:
             raise RuntimeError("watcher already started")
+        Inventory.open(self.inventory_path).close()  # fail here (e.g. SchemaError), not later
         self._stop.clear()
         self._start_observers()
         self._replan()

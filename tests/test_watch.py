@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import itertools
 import os
 import threading
 import time
@@ -280,5 +281,5 @@ def test_hot_file_is_rate_limited(home: Path, run_watcher, engine: Engine) -> No
         del engine.scan_file
     # ~100 writes, but the file is read at most every ~1 s (10x its 0.1 s scan time)
     assert 1 <= len(scans) <= 4
-    gaps = [b - a for a, b in zip(scans, scans[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(scans)]
     assert all(g >= 0.9 for g in gaps)
