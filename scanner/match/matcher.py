@@ -26,6 +26,8 @@ from scanner.model import Confidence, Finding, Rule
 from scanner.rules import RulePack, compiled
 
 INLINE_IGNORE = "stowaway:ignore"
+GENERIC_FAMILIES = frozenset({"generic", "urls", "url"})
+GENERIC_TAGS = frozenset({"generic", "url"})
 CONFIDENCE_RANK = {Confidence.LOW: 0, Confidence.MEDIUM: 1, Confidence.HIGH: 2}
 
 
@@ -35,7 +37,7 @@ class Hit:
 
     finding: Finding
     secret: str
-    score: tuple[int, int, int, int, int]
+    score: tuple[int, int, int, int, int, int]
 
     def __repr__(self) -> str:  # the secret never appears in a repr
         return f"Hit({self.finding.rule_id} at {self.finding.location})"
@@ -217,12 +219,18 @@ class Matcher:
         )
         score = (
             1 if validation.valid else 0,
+            0 if is_generic(rule) else 1,
             CONFIDENCE_RANK.get(rule.confidence, 0),
             len(prefix),
             1 if segment is not None else 0,
             len(secret),
         )
         return Hit(finding, secret, score)
+
+
+def is_generic(rule: Rule) -> bool:
+    """Generic rules (``password = …``, URL userinfo) yield to provider-specific ones."""
+    return rule.family in GENERIC_FAMILIES or bool(GENERIC_TAGS.intersection(rule.tags))
 
 
 def _most_specific(hits: list[Hit]) -> list[Hit]:
