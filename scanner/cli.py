@@ -59,6 +59,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _recover_interrupted_migrations() -> None:
+    """Finish or roll back a migration a crash interrupted (journal in the data dir)."""
+    try:
+        from scanner.migrate.recovery import recover
+
+        for message in recover():
+            print(f"stowaway: {message}", file=sys.stderr)
+    except Exception as exc:  # never block the command itself; the journal stays for next time
+        print(f"stowaway: could not check interrupted migrations: {exc}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -66,6 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if func is None:
         parser.print_help()
         return EXIT_OK
+    _recover_interrupted_migrations()
     try:
         return int(func(args))
     except KeyboardInterrupt:

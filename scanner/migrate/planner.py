@@ -258,7 +258,7 @@ def plan_migration(
             if not exposures:
                 problems.append(f"Credential #{cid} ({cred.preview}) has no copy left in a file.")
             for path in sorted({e.path for e in exposures}):
-                scan = engine.scan_file(Path(path))
+                scan = engine.scan_file(Path(path), known_credential=True)
                 hits = [f for f in scan.findings if f.fingerprint == cred.fingerprint]
                 if not hits:
                     problems.append(f"{path}: credential #{cid} is no longer there; scan again.")

@@ -1,0 +1,235 @@
+"""Migrations of .env, shell rc, notes and histories with the real keychain: the file loses the
+token, the keychain has it, the consumer gets it, undo restores the exact bytes; and bad input."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from scanner import paths
+from scanner.keychain import Keychain
+from scanner.migrate import MigrationError, plan_findings, run_plan, undo
+from scanner.migrate.journal import Journal
+from scanner.migrate.plan import content_hash
+from tests import tokens
+from tests.test_migrate_support import find, migrate, plaintext_hits
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None,
+        stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "scanner", *args], capture_output=True,
+                          text=True, env={**os.environ, **(env or {})}, cwd=cwd, input=stdin,
+                          timeout=120)
+
+
+def test_dotenv_to_keychain_exec_and_undo(home: Path, keychain) -> None:
+    token = tokens.github()
+    project = home / "proj"
+    project.mkdir()
+    env = project / ".env"
+    original = f"DEBUG=1\r\nGITHUB_TOKEN={token}\r\nOTHER='x'".encode()  # CRLF, no final EOL
+    env.write_bytes(original)
+    os.chmod(env, 0o640)
+    plan, result = migrate(find(env, token, kind="dotenv"), home)
+    text = env.read_bytes().decode()
+    assert token not in text
+    assert "# GITHUB_TOKEN=[stowaway:keychain:github/" in text
+    assert text.endswith("\r\nOTHER='x'") and "\r\n# GITHUB_TOKEN=" in text
+    assert stat.S_IMODE(env.stat().st_mode) == 0o640
+    account = plan.changes[0].items[0].account
+    assert Keychain().get(account) == token
+    # the consumer: a child started by `stowaway exec` gets the variable; so does `get`
+    run = cli("exec", "--", sys.executable, "-c", "import os;print(os.environ['GITHUB_TOKEN'])",
+              cwd=project)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == token
+    run = cli("exec", "--env", f"T={account}", "--", sys.executable, "-c",
+              "import os;print(os.environ['T'])")
+    assert run.stdout.strip() == token
+    assert cli("get", account).stdout.strip() == token
+    assert plaintext_hits(token, home) == []
+    undone = undo(result.migration_id)
+    assert undone.state == "undone"
+    assert env.read_bytes() == original
+    assert Keychain().get(account) is None
+
+
+def test_shell_rc_export_becomes_keychain_lookup(home: Path, keychain) -> None:
+    token = tokens.openai()
+    rc = home / ".bashrc"
+    original = f"alias ll='ls -l'\nexport OPENAI_API_KEY=\"{token}\"\n".encode()
+    rc.write_bytes(original)
+    plan, result = migrate(find(rc, token, kind="shell_rc", provider="openai"), home)
+    data = rc.read_bytes()
+    assert token.encode() not in data
+    assert b"\nexport OPENAI_API_KEY=\"$(" in data and data.endswith(b")\"\n")
+    # a real bash sourcing the file gets the value from the keychain
+    run = subprocess.run(["bash", "-c", f"source {rc}; printf %s \"$OPENAI_API_KEY\""],
+                         capture_output=True, text=True, timeout=60)
+    assert run.stdout == token, run.stderr
+    assert undo(result.migration_id).state == "undone"
+    assert rc.read_bytes() == original
+
+
+def test_notes_marker_token_twice_symlink(home: Path, keychain) -> None:
+    token = tokens.github()
+    notes = home / "Notes"
+    notes.mkdir()
+    target = notes / "real.md"
+    original = f"# creds\nmy token: {token}\nagain {token} here\n".encode()
+    target.write_bytes(original)
+    link = home / "notes.md"
+    link.symlink_to(target)
+    plan, result = migrate(find(link, token, kind="notes"), home)
+    assert link.is_symlink()
+    text = target.read_text()
+    assert token not in text
+    account = plan.changes[0].items[0].account
+    assert text.count(f"[stowaway:keychain:{account}]") == 2
+    assert Keychain().get(account) == token
+    assert undo(result.migration_id).state == "undone"
+    assert link.is_symlink() and target.read_bytes() == original
+
+
+@pytest.mark.parametrize(
+    ("shell", "name", "build"),
+    [
+        ("bash", ".bash_history",
+         lambda t: f"ls\n#1700000000\ncurl -H 'Authorization: token {t}' x\n#1700000001\npwd\n"),
+        ("zsh", ".zsh_history",
+         lambda t: f": 1700000000:0;ls\n: 1700000001:0;export A=1 \\\nGH={t} \\\nB=2\n"
+         ": 1700000002:0;caf\xe9\n"),
+        ("fish", "fish_history",
+         lambda t: f"- cmd: ls\n  when: 1700000000\n- cmd: gh auth login --with-token {t}\n"
+         "  when: 1700000001\n  paths:\n    - /tmp\n- cmd: pwd\n  when: 1700000002\n"),
+        ("powershell", "ConsoleHost_history.txt",
+         lambda t: f"dir\r\n$env:GH = `\r\n'{t}'\r\nGet-Date\r\n"),
+    ],
+)
+def test_history_entries_removed_format_kept(home: Path, keychain, shell: str, name: str,
+                                             build) -> None:
+    token = tokens.github()
+    hist = home / name
+    original = build(token).encode("utf-8")
+    if shell == "zsh":  # a metafied byte sequence elsewhere in the file stays untouched
+        original = original.replace("caf\xe9".encode(), b"caf\x83\xa9")
+    hist.write_bytes(original)
+    plan, result = migrate(find(hist, token, kind=f"{shell}_history"), home)
+    data = hist.read_bytes()
+    assert token.encode() not in data
+    expected = {
+        "bash": b"ls\npwd\n" if False else b"ls\n#1700000001\npwd\n",
+        "zsh": b": 1700000000:0;ls\n: 1700000002:0;caf\x83\xa9\n",
+        "fish": b"- cmd: ls\n  when: 1700000000\n- cmd: pwd\n  when: 1700000002\n",
+        "powershell": b"dir\r\nGet-Date\r\n",
+    }[shell]
+    assert data == expected
+    assert any("open" in w for w in plan.changes[0].warnings)
+    # the shell appends more history after the migration; undo still restores our entry
+    hist.write_bytes(data + b"echo later\n")
+    assert undo(result.migration_id).state == "undone"
+    assert hist.read_bytes() == original + b"echo later\n"
+
+
+def test_file_changed_between_plan_and_run(home: Path, keychain) -> None:
+    token = tokens.github()
+    env = home / ".env"
+    env.write_text(f"T={token}\n")
+    plan = plan_findings(find(env, token, kind="dotenv"), home=home)
+    env.write_text(f"T={token}\nMORE=1\n")
+    with pytest.raises(MigrationError, match="changed since the plan"):
+        run_plan(plan)
+    assert env.read_text() == f"T={token}\nMORE=1\n"
+    assert Keychain().get(plan.changes[0].items[0].account) is None
+
+
+def test_unwritable_folder_refused(home: Path, keychain) -> None:
+    token = tokens.github()
+    folder = home / "ro"
+    folder.mkdir()
+    env = folder / ".env"
+    env.write_text(f"T={token}\n")
+    plan = plan_findings(find(env, token, kind="dotenv"), home=home)
+    folder.chmod(0o500)
+    try:
+        if os.access(folder, os.W_OK):
+            pytest.skip("running as root: permissions are not enforced")
+        with pytest.raises(MigrationError, match="not writable"):
+            run_plan(plan)
+    finally:
+        folder.chmod(0o700)
+    assert env.read_text() == f"T={token}\n"
+    assert Keychain().get(plan.changes[0].items[0].account) is None
+
+
+def test_disk_full_on_second_file_rolls_everything_back(home: Path, keychain, monkeypatch) -> None:
+    token, other = tokens.github(), tokens.npm()
+    a, b = home / "a.env", home / "b.env"
+    a.write_text(f"A={token}\n")
+    b.write_text(f"B={other}\n")
+    findings = find(a, token, kind="dotenv") + find(b, other, kind="dotenv", provider="npm")
+    plan = plan_findings(findings, home=home)
+    monkeypatch.setenv("STOWAWAY_FAULT_FAIL_AT", "write:2")
+    from scanner.migrate import faults
+
+    faults.reset()
+    with pytest.raises(MigrationError, match="disk is full.*put back"):
+        run_plan(plan)
+    assert a.read_text() == f"A={token}\n" and b.read_text() == f"B={other}\n"
+    for change in plan.changes:
+        for item in change.items:
+            assert Keychain().get(item.account) is None
+    assert not list(home.glob(".*.stowaway.tmp"))
+    with Journal.open() as jr:
+        assert jr.migration(plan.id).state == "rolled_back"
+
+
+def test_name_collision_with_a_different_secret_is_refused(home: Path, keychain) -> None:
+    token = tokens.github()
+    Keychain().set("mine", "something else")
+    env = home / ".env"
+    env.write_text(f"T={token}\n")
+    plan = plan_findings(find(env, token, kind="dotenv"), home=home, name="mine")
+    with pytest.raises(MigrationError, match="different secret"):
+        run_plan(plan)
+    assert Keychain().get("mine") == "something else"
+    assert env.read_text() == f"T={token}\n"
+
+
+def test_journal_has_no_plaintext_and_is_private(home: Path, keychain) -> None:
+    token = tokens.github()
+    hist = home / ".bash_history"
+    hist.write_text(f"export GH={token}\nls\n")
+    migrate(find(hist, token, kind="bash_history"), home)
+    db = paths.data_dir() / "migrations.sqlite3"
+    assert stat.S_IMODE(db.stat().st_mode) == 0o600
+    assert plaintext_hits(token, home) == []
+    with Journal.open() as jr:
+        record = jr.migrations()[0]
+        assert content_hash(hist.read_bytes()) == jr.files(record.id)[0].after_hash
+
+
+def test_undo_list_and_cli_migrate_dry_run(home: Path, keychain) -> None:
+    token = tokens.github()
+    env = home / "proj.env"
+    env.write_text(f"GITHUB_TOKEN={token}\n")
+    run = cli("migrate", "--file", str(env), "--dry-run")
+    assert run.returncode == 0, run.stderr
+    assert "keychain: github/" in run.stdout and "then:" in run.stdout
+    assert token not in run.stdout
+    assert env.read_text() == f"GITHUB_TOKEN={token}\n"
+    run = cli("migrate", "--file", str(env), "--yes")
+    assert run.returncode == 0, run.stderr
+    assert token not in env.read_text()
+    listing = cli("undo", "--list")
+    mid = listing.stdout.split("\t")[0]
+    assert "\tdone\t" in listing.stdout
+    assert cli("undo", mid).returncode == 0
+    assert env.read_text() == f"GITHUB_TOKEN={token}\n"
