@@ -131,7 +131,9 @@ def rotation_days_for(
         return credential.rotation_days
     if by_provider and credential.provider in by_provider:
         return by_provider[credential.provider]
-    if credential.persistence == "persistent" and not credential.informational:
+    # "depends" (e.g. a classic PAT created without an end date) counts as persistent until an
+    # expiry is known; facts_for() drops the cadence once the credential is bounded.
+    if credential.persistence in ("persistent", "depends") and not credential.informational:
         return DEFAULT_ROTATION_DAYS
     return None
 
