@@ -119,11 +119,66 @@ def _v2_data(conn: sqlite3.Connection) -> None:
     conn.execute("UPDATE file_index SET size = -1")
 
 
+# v3: leak-response incidents (scanner.incident): one row per incident, one per step (status,
+# skip reason, redacted JSON data such as the migration id of the scrub), the copies it found and
+# a log of what was done. Pasted tokens are identified by fingerprint + preview only.
+_V3 = """
+CREATE TABLE incident (
+    id            INTEGER PRIMARY KEY,
+    credential_id INTEGER REFERENCES credential(id) ON DELETE SET NULL,
+    fingerprint   TEXT    NOT NULL,
+    preview       TEXT    NOT NULL,
+    provider      TEXT    NOT NULL,
+    rule_id       TEXT    NOT NULL,
+    rule_name     TEXT    NOT NULL,
+    origin        TEXT    NOT NULL CHECK (origin IN ('inventory', 'pasted')),
+    started_at    TEXT    NOT NULL,
+    closed_at     TEXT
+) STRICT;
+CREATE INDEX incident_by_fingerprint ON incident(fingerprint);
+
+CREATE TABLE incident_step (
+    incident_id   INTEGER NOT NULL REFERENCES incident(id) ON DELETE CASCADE,
+    step          TEXT    NOT NULL
+                  CHECK (step IN ('find', 'revoke', 'replace', 'scrub', 'record')),
+    status        TEXT    NOT NULL DEFAULT 'pending'
+                  CHECK (status IN ('pending', 'done', 'skipped')),
+    at            TEXT,
+    note          TEXT    NOT NULL DEFAULT '',
+    data          TEXT    NOT NULL DEFAULT '{}',
+    PRIMARY KEY (incident_id, step)
+) STRICT;
+
+CREATE TABLE incident_copy (
+    id            INTEGER PRIMARY KEY,
+    incident_id   INTEGER NOT NULL REFERENCES incident(id) ON DELETE CASCADE,
+    exposure_id   INTEGER REFERENCES exposure(id) ON DELETE SET NULL,
+    path          TEXT    NOT NULL,
+    line          INTEGER NOT NULL,
+    col           INTEGER NOT NULL,
+    file_kind     TEXT    NOT NULL,
+    found_by      TEXT    NOT NULL CHECK (found_by IN ('inventory', 'scan', 'keychain')),
+    found_at      TEXT    NOT NULL,
+    UNIQUE (incident_id, path, line, col)
+) STRICT;
+
+CREATE TABLE incident_action (
+    id            INTEGER PRIMARY KEY,
+    incident_id   INTEGER NOT NULL REFERENCES incident(id) ON DELETE CASCADE,
+    step          TEXT    NOT NULL,
+    at            TEXT    NOT NULL,
+    message       TEXT    NOT NULL
+) STRICT;
+CREATE INDEX incident_action_by_incident ON incident_action(incident_id, id);
+"""
+
+
 MIGRATIONS: list[Migration] = [
     Migration("initial schema: credentials, exposures, file index, ignore rules, events", _V1),
     Migration(
         "rotation fields, device in file index, exposure path index, scan log", _V2, _v2_data
     ),
+    Migration("leak-response incidents: steps, copies found, actions taken", _V3),
 ]
 
 
