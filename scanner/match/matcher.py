@@ -28,6 +28,13 @@ from scanner.rules import RulePack, compiled
 INLINE_IGNORE = "stowaway:ignore"
 GENERIC_FAMILIES = frozenset({"generic", "urls", "url"})
 GENERIC_TAGS = frozenset({"generic", "url"})
+# Large texts: a rule's pattern runs only in windows around its keywords (whole lines; blocks such
+# as PEM keys that may span many lines get a long window after the keyword).
+WINDOW_MIN_TEXT = 16 * 1024
+WINDOW_BEFORE = 1024
+WINDOW_AFTER = 2048
+WINDOW_AFTER_BLOCK = 24 * 1024
+BLOCK_HINTS = ("[\\s\\S]", "(?s", "\\n", "[\\S\\s]", "(?is", "(?si")
 CONFIDENCE_RANK = {Confidence.LOW: 0, Confidence.MEDIUM: 1, Confidence.HIGH: 2}
 
 
@@ -73,6 +80,19 @@ class Matcher:
                 self._literal_derivers.append([])
             return index[lit]
 
+        self._keyword_res: list[regex.Pattern[str] | None] = [
+            regex.compile(
+                "|".join(regex.escape(k) for k in sorted(rule.keywords, key=len, reverse=True)),
+                regex.IGNORECASE | regex.ASCII,
+            )
+            if rule.keywords
+            else None
+            for rule in self.rules
+        ]
+        self._after = [
+            WINDOW_AFTER_BLOCK if any(h in rule.pattern for h in BLOCK_HINTS) else WINDOW_AFTER
+            for rule in self.rules
+        ]
         self._always: list[int] = []
         for i, rule in enumerate(self.rules):
             keywords = [k.lower().encode("utf-8") for k in rule.keywords if k]
@@ -141,11 +161,32 @@ class Matcher:
         hits: list[Hit] = []
         for i in rule_ids:
             rule = self.rules[i]
-            for match in self.patterns[i].finditer(text):
-                hit = self._confirm(doc, segment, text, match, rule, path, file_kind)
-                if hit is not None:
-                    hits.append(hit)
+            pattern = self.patterns[i]
+            for start, end in self._windows(i, text):
+                for match in pattern.finditer(text, start, end):
+                    hit = self._confirm(doc, segment, text, match, rule, path, file_kind)
+                    if hit is not None:
+                        hits.append(hit)
         return hits
+
+    def _windows(self, rule_index: int, text: str) -> list[tuple[int, int]]:
+        """Whole-line regions around the rule's keywords (the whole text when it is small)."""
+        size = len(text)
+        keyword_re = self._keyword_res[rule_index]
+        if size <= WINDOW_MIN_TEXT or keyword_re is None:
+            return [(0, size)]
+        after = self._after[rule_index]
+        windows: list[tuple[int, int]] = []
+        for occurrence in keyword_re.finditer(text):
+            pos = occurrence.start()
+            if windows and pos < windows[-1][1]:
+                start = windows[-1][0]
+                windows.pop()
+            else:
+                start = text.rfind("\n", 0, max(0, pos - WINDOW_BEFORE)) + 1
+            end = text.find("\n", min(size, occurrence.end() + after))
+            windows.append((start, size if end < 0 else end))
+        return windows
 
     def _confirm(
         self,
