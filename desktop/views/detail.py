@@ -402,7 +402,7 @@ class DetailPane(QWidget):
             self.reveal_button.setText(f"Hide ({REVEAL_SECONDS} s)")
             self._hide_timer.start(REVEAL_SECONDS * 1000)
 
-        if self.revealed.isVisible():
+        if not self.revealed.isHidden():
             self.hide_secret()
             return
         self._with_secret(show)

@@ -110,7 +110,7 @@ class MainWindow(QMainWindow):
         self.monitoring_text = "On"
         self.setWindowTitle("Stowaway")
         self.setWindowIcon(app_icon())
-        self.setMinimumSize(820, 520)
+        self.setMinimumSize(720, 480)
 
         self.model = CredentialTableModel(self)
         central = QWidget()
