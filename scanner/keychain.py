@@ -309,7 +309,13 @@ class Keychain:
         """Delete the entry and any parts; True when something was deleted."""
         from keyring.errors import PasswordDeleteError
 
-        existed = self.get(account, service=service) is not None
+        existed = (
+            self._call(
+                f"read {account!r} from the keychain",
+                lambda: self.backend.get_password(service, account),
+            )
+            is not None
+        )
         try:
             self._call(
                 f"delete {account!r} from the keychain",
