@@ -42,7 +42,7 @@ if __package__ in (None, ""):
 from bench import token_kinds as tk
 from bench.filler import NAMES, PKGS, WORDS, Filler, ordinary_commands, words
 
-GENERATOR_VERSION = 4
+GENERATOR_VERSION = 6
 CACHE_DIR = Path(__file__).resolve().parent / ".cache"
 AWS_DOC_KEY_ID = "AKIA" + "IOSFODNN7" + "EXAMPLE"
 AWS_DOC_SECRET = "wJalrXUtnFEMI/K7MDENG/" + "bPxRfiCYEXAMPLEKEY"
@@ -185,8 +185,9 @@ class HomeWriter:
                     bol = text.rfind("\n", 0, start) + 1
                     eol = text.find("\n", start)
                     full = text[bol : eol if eol >= 0 else len(text)]
-                    first = plant.value.split("\n", 1)[0]
-                    shape = full.replace(first, f"<{plant.kind}>")[:160]
+                    for other in plants:  # never keep any planted value in a shape
+                        first = other.value.split("\n", 1)[0]
+                        full = full.replace(first, f"<{other.kind}>")
                     self.labels.append(
                         Label(
                             rel,
@@ -196,7 +197,7 @@ class HomeWriter:
                             plant.label,
                             sha256(plant.value),
                             file_kind,
-                            shape,
+                            full[:160],
                         )
                     )
                 start = text.find(plant.value, start + len(plant.value))
@@ -1296,7 +1297,7 @@ def excluded_trees(
 ) -> None:
     """node_modules, .git/objects and a virtualenv inside one project."""
     root = f"src/{name}"
-    third = budget // 3
+    third = max(budget // 3, 20_000)  # even a tiny corpus has these trees
     done = 0
     while done < third:
         pkg = rng.choice(PKGS) + f"-{rng.randrange(10**4)}"

@@ -70,7 +70,7 @@ class Measurement:
         return total_bytes / 1e6 / self.wall_s if self.wall_s else 0.0
 
 
-# --- process measurement ---------------------------------------------------------------------------
+# --- process measurement -------------------------------------------------------------------
 
 
 def _tree_rss_kb(pid: int) -> int:

@@ -168,17 +168,26 @@ def shopify(rng: random.Random) -> str:
 
 
 def pypi_token(rng: random.Random) -> str:
-    ident = json.dumps({"version": 1, "permissions": "user"}, separators=(",", ":"))
+    """A PyPI API token: ``pypi-`` + base64url of a version-2 binary macaroon (location
+    ``pypi.org``, a UUID identifier, one JSON caveat, a 32-byte signature)."""
+    ident = uuid4(rng).encode()
+    caveat = json.dumps({"version": 1, "permissions": "user"}, separators=(",", ":")).encode()
     raw = (
-        b"\x02\x01\x08pypi.org\x02"
-        + bytes([len(ident) + 16])
+        b"\x02"
+        + b"\x01\x08pypi.org"
+        + b"\x02"
+        + bytes([len(ident)])
+        + ident
         + b"\x00"
-        + rng.randbytes(15)
-        + ident.encode()
-        + b"\x00\x02\x06"
-        + rng.randbytes(60)
+        + b"\x02"
+        + bytes([len(caveat)])
+        + caveat
+        + b"\x00"
+        + b"\x00"
+        + b"\x06\x20"
+        + rng.randbytes(32)
     )
-    return "pypi-AgEIcHlwaS5vcmc" + b64url(raw)[19:]
+    return "pypi-" + b64url(raw)
 
 
 def cargo_token(rng: random.Random) -> str:
@@ -221,14 +230,108 @@ def pem_body(rng: random.Random, n_lines: int) -> list[str]:
     return [raw[i : i + 64] for i in range(0, len(raw), 64)]
 
 
+def _der(tag: int, content: bytes) -> bytes:
+    n = len(content)
+    if n < 0x80:
+        return bytes([tag, n]) + content
+    length = n.to_bytes((n.bit_length() + 7) // 8, "big")
+    return bytes([tag, 0x80 | len(length)]) + length + content
+
+
+def _der_int(x: int) -> bytes:
+    return _der(0x02, x.to_bytes(x.bit_length() // 8 + 1, "big"))
+
+
+_SMALL_PRIMES = [p for p in range(3, 2000) if all(p % d for d in range(2, int(p**0.5) + 1))]
+
+
+def _prime(rng: random.Random, bits: int) -> int:
+    while True:
+        n = rng.getrandbits(bits) | (3 << (bits - 2)) | 1
+        if any(n % p == 0 for p in _SMALL_PRIMES):
+            continue
+        d, r = n - 1, 0
+        while d % 2 == 0:
+            d, r = d // 2, r + 1
+        for _ in range(16):
+            x = pow(rng.randrange(2, n - 2), d, n)
+            if x in (1, n - 1):
+                continue
+            for _ in range(r - 1):
+                x = pow(x, 2, n)
+                if x == n - 1:
+                    break
+            else:
+                break
+        else:
+            return n
+
+
+def rsa_der(rng: random.Random, bits: int = 2048) -> bytes:
+    """A genuine RSA key (PKCS#1 RSAPrivateKey DER), from the seeded RNG."""
+    e = 65537
+    while True:
+        p, q = _prime(rng, bits // 2), _prime(rng, bits // 2)
+        phi = (p - 1) * (q - 1)
+        if p != q and phi % e:
+            break
+    d = pow(e, -1, phi)
+    ints = (0, p * q, e, d, p, q, d % (p - 1), d % (q - 1), pow(q, -1, p))
+    return _der(0x30, b"".join(_der_int(i) for i in ints))
+
+
+def _pem(label: str, der: bytes, width: int = 64) -> list[str]:
+    raw = base64.b64encode(der).decode()
+    return [
+        f"-----BEGIN {label}-----",
+        *(raw[i : i + width] for i in range(0, len(raw), width)),
+        f"-----END {label}-----",
+    ]
+
+
+def _ssh_str(data: bytes) -> bytes:
+    return len(data).to_bytes(4, "big") + data
+
+
 def private_key_pem(rng: random.Random, kind: str = "RSA PRIVATE KEY") -> list[str]:
+    """An unencrypted private key in the encoding ``kind`` names, structurally complete."""
     if kind == "OPENSSH PRIVATE KEY":
-        blob = b"openssh-key-v1\x00\x00\x00\x00\x04none\x00\x00\x00\x04none" + rng.randbytes(330)
-        raw = base64.b64encode(blob).decode()
-        body = [raw[i : i + 70] for i in range(0, len(raw), 70)]
-    else:
-        body = pem_body(rng, 25 if kind == "RSA PRIVATE KEY" else 4)
-    return [f"-----BEGIN {kind}-----", *body, f"-----END {kind}-----"]
+        seed, pub = rng.randbytes(32), rng.randbytes(32)
+        pub_blob = _ssh_str(b"ssh-ed25519") + _ssh_str(pub)
+        check = rng.randbytes(4)
+        private = (
+            check
+            + check
+            + _ssh_str(b"ssh-ed25519")
+            + _ssh_str(pub)
+            + _ssh_str(seed + pub)
+            + _ssh_str(b"alex@laptop")
+        )
+        private += bytes(range(1, 1 + (-len(private)) % 8))
+        blob = (
+            b"openssh-key-v1\x00"
+            + _ssh_str(b"none")
+            + _ssh_str(b"none")
+            + _ssh_str(b"")
+            + (1).to_bytes(4, "big")
+            + _ssh_str(pub_blob)
+            + _ssh_str(private)
+        )
+        return _pem(kind, blob, 70)
+    if kind == "EC PRIVATE KEY":  # SEC1, P-256
+        der = _der(
+            0x30,
+            _der_int(1)
+            + _der(0x04, rng.randbytes(32))
+            + _der(0xA0, _der(0x06, bytes.fromhex("2a8648ce3d030107")))
+            + _der(0xA1, _der(0x03, b"\x00\x04" + rng.randbytes(64))),
+        )
+        return _pem(kind, der)
+    rsa = rsa_der(rng)
+    if kind == "PRIVATE KEY":  # PKCS#8 wrapping an RSA key
+        alg = _der(0x30, _der(0x06, bytes.fromhex("2a864886f70d010101")) + b"\x05\x00")
+        return _pem(kind, _der(0x30, _der_int(0) + alg + _der(0x04, rsa)))
+    return _pem(kind, rsa)
 
 
 def encrypted_private_key_pem(rng: random.Random) -> list[str]:
