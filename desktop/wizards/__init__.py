@@ -1,0 +1,1 @@
+"""Guided flows: moving tokens into the keychain, and responding to a leak."""
