@@ -43,14 +43,21 @@ def make_home(root: Path) -> tuple[Path, dict[str, str], dict[Path, bytes]]:
     home = root / "home"
     for rel in (".config", ".local/share", ".local/state", ".cache", "proj", "Notes", ".aws"):
         (home / rel).mkdir(parents=True, exist_ok=True)
-    t = {"env": tokens.github(), "hist": tokens.npm(), "note": tokens.openai(),
-         "aws_id": tokens.aws_access_key_id(), "aws_secret": tokens.aws_secret_access_key()}
+    t = {
+        "env": tokens.github(),
+        "hist": tokens.npm(),
+        "note": tokens.openai(),
+        "aws_id": tokens.aws_access_key_id(),
+        "aws_secret": tokens.aws_secret_access_key(),
+    }
     files = {
         home / "proj" / ".env": f"A=1\nGITHUB_TOKEN={t['env']}\n".encode(),
         home / ".bash_history": f"ls\nnpm login --token {t['hist']}\npwd\n".encode(),
         home / "Notes" / "todo.md": f"- rotate {t['note']} soon\n".encode(),
-        home / ".aws" / "credentials": (f"[default]\naws_access_key_id = {t['aws_id']}\n"
-                                        f"aws_secret_access_key = {t['aws_secret']}\n").encode(),
+        home / ".aws" / "credentials": (
+            f"[default]\naws_access_key_id = {t['aws_id']}\n"
+            f"aws_secret_access_key = {t['aws_secret']}\n"
+        ).encode(),
     }
     for path, data in files.items():
         path.write_bytes(data)
@@ -59,30 +66,50 @@ def make_home(root: Path) -> tuple[Path, dict[str, str], dict[Path, bytes]]:
 
 def env_for(home: Path, t: dict[str, str], **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("STOWAWAY_FAULT", "AWS_"))}
-    env.update(HOME=str(home), XDG_CONFIG_HOME=str(home / ".config"),
-               XDG_DATA_HOME=str(home / ".local/share"), XDG_STATE_HOME=str(home / ".local/state"),
-               XDG_CACHE_HOME=str(home / ".cache"), PYTHONPATH=str(ROOT),
-               CRASH_TOKENS=json.dumps(t), **extra)
+    env.update(
+        HOME=str(home),
+        XDG_CONFIG_HOME=str(home / ".config"),
+        XDG_DATA_HOME=str(home / ".local/share"),
+        XDG_STATE_HOME=str(home / ".local/state"),
+        XDG_CACHE_HOME=str(home / ".cache"),
+        PYTHONPATH=str(ROOT),
+        CRASH_TOKENS=json.dumps(t),
+        **extra,
+    )
     return env
 
 
 BOUNDARIES = (
-    [("begin", 1)] + [("store", n) for n in range(1, 5)] + [("verify", n) for n in range(1, 5)]
-    + [("commit", 1)] + [("write", n) for n in range(1, 6)] + [("mark", 1)]
+    [("begin", 1)]
+    + [("store", n) for n in range(1, 5)]
+    + [("verify", n) for n in range(1, 5)]
+    + [("commit", 1)]
+    + [("write", n) for n in range(1, 6)]
+    + [("mark", 1)]
 )
 
 
 @pytest.mark.parametrize(("step", "n"), BOUNDARIES, ids=[f"{s}:{n}" for s, n in BOUNDARIES])
 def test_kill_at_step_then_recover(tmp_path: Path, keychain, step: str, n: int) -> None:
     home, t, originals = make_home(tmp_path)
-    run = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True,
-                         env=env_for(home, t, STOWAWAY_FAULT_KILL_AT=f"{step}:{n}"),
-                         cwd=ROOT, timeout=120)
+    run = subprocess.run(
+        [sys.executable, "-c", SCRIPT],
+        capture_output=True,
+        text=True,
+        env=env_for(home, t, STOWAWAY_FAULT_KILL_AT=f"{step}:{n}"),
+        cwd=ROOT,
+        timeout=120,
+    )
     assert run.returncode == -signal.SIGKILL, run.stdout + run.stderr
     # next start: any stowaway command recovers first
-    listing = subprocess.run([sys.executable, "-m", "scanner", "undo", "--list"],
-                             capture_output=True, text=True, env=env_for(home, t), cwd=ROOT,
-                             timeout=120)
+    listing = subprocess.run(
+        [sys.executable, "-m", "scanner", "undo", "--list"],
+        capture_output=True,
+        text=True,
+        env=env_for(home, t),
+        cwd=ROOT,
+        timeout=120,
+    )
     assert listing.returncode == 0, listing.stderr
     lines = [x for x in listing.stdout.splitlines() if x.startswith("m-")]
     assert len(lines) == 1
@@ -90,9 +117,12 @@ def test_kill_at_step_then_recover(tmp_path: Path, keychain, step: str, n: int) 
     assert state in ("done", "rolled_back"), listing.stdout + listing.stderr
     migrated = {path: path.read_bytes() != data for path, data in originals.items()}
     assert all(migrated.values()) if state == "done" else not any(migrated.values())
-    secrets = {home / "proj" / ".env": [t["env"]], home / ".bash_history": [t["hist"]],
-               home / "Notes" / "todo.md": [t["note"]],
-               home / ".aws" / "credentials": [t["aws_id"], t["aws_secret"]]}
+    secrets = {
+        home / "proj" / ".env": [t["env"]],
+        home / ".bash_history": [t["hist"]],
+        home / "Notes" / "todo.md": [t["note"]],
+        home / ".aws" / "credentials": [t["aws_id"], t["aws_secret"]],
+    }
     for path, values in secrets.items():
         data = path.read_bytes()
         if migrated[path]:
@@ -126,7 +156,13 @@ def test_kill_at_step_then_recover(tmp_path: Path, keychain, step: str, n: int) 
 
 def test_uninterrupted_run_completes(tmp_path: Path, keychain) -> None:
     home, t, originals = make_home(tmp_path)
-    run = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True,
-                         env=env_for(home, t), cwd=ROOT, timeout=120)
+    run = subprocess.run(
+        [sys.executable, "-c", SCRIPT],
+        capture_output=True,
+        text=True,
+        env=env_for(home, t),
+        cwd=ROOT,
+        timeout=120,
+    )
     assert run.returncode == 0 and "completed" in run.stdout, run.stderr
     assert all(path.read_bytes() != data for path, data in originals.items())

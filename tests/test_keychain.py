@@ -93,8 +93,13 @@ def test_cli_refuses_the_fail_backend(home, tmp_path) -> None:
     import os
 
     env = {**os.environ, "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
-    run = subprocess.run([sys.executable, "-m", "scanner", "get", "anything"], env=env,
-                         capture_output=True, text=True, timeout=60)
+    run = subprocess.run(
+        [sys.executable, "-m", "scanner", "get", "anything"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert run.returncode == 2
     assert "No OS keychain is available" in run.stderr
 
@@ -108,10 +113,14 @@ def _unlock(collection_path: str) -> None:
     bus = secretstorage.dbus_init()
     session = open_session(bus)
     secret = format_secret(session, PASSWORD, "text/plain")
-    addr = DBusAddress("/org/freedesktop/secrets", bus_name="org.freedesktop.secrets",
-                       interface="org.gnome.keyring.InternalUnsupportedGuiltRiddenInterface")
-    bus.send_and_get_reply(new_method_call(addr, "UnlockWithMasterPassword", "o(oayays)",
-                                           (collection_path, secret)))
+    addr = DBusAddress(
+        "/org/freedesktop/secrets",
+        bus_name="org.freedesktop.secrets",
+        interface="org.gnome.keyring.InternalUnsupportedGuiltRiddenInterface",
+    )
+    bus.send_and_get_reply(
+        new_method_call(addr, "UnlockWithMasterPassword", "o(oayays)", (collection_path, secret))
+    )
 
 
 def test_locked_keychain_gives_a_clear_error(keychain, home) -> None:
@@ -136,7 +145,7 @@ def test_locked_keychain_gives_a_clear_error(keychain, home) -> None:
         assert collection.is_locked()
         with pytest.raises(KeychainLockedError, match="keychain is locked"):
             kc.get("test/locked")
-        with pytest.raises(MigrationError, match="locked.*Nothing was changed"):
+        with pytest.raises(MigrationError, match=r"locked.*Nothing was changed"):
             run_plan(plan)
         assert env.read_text() == f"T={token}\n"
     finally:

@@ -22,11 +22,18 @@ from tests.test_migrate_support import find, migrate, plaintext_hits
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None,
-        stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "scanner", *args], capture_output=True,
-                          text=True, env={**os.environ, **(env or {})}, cwd=cwd, input=stdin,
-                          timeout=120)
+def cli(
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "scanner", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        cwd=cwd,
+        input=stdin,
+        timeout=120,
+    )
 
 
 def test_dotenv_to_keychain_exec_and_undo(home: Path, keychain) -> None:
@@ -46,12 +53,25 @@ def test_dotenv_to_keychain_exec_and_undo(home: Path, keychain) -> None:
     account = plan.changes[0].items[0].account
     assert Keychain().get(account) == token
     # the consumer: a child started by `stowaway exec` gets the variable; so does `get`
-    run = cli("exec", "--", sys.executable, "-c", "import os;print(os.environ['GITHUB_TOKEN'])",
-              cwd=project)
+    run = cli(
+        "exec",
+        "--",
+        sys.executable,
+        "-c",
+        "import os;print(os.environ['GITHUB_TOKEN'])",
+        cwd=project,
+    )
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == token
-    run = cli("exec", "--env", f"T={account}", "--", sys.executable, "-c",
-              "import os;print(os.environ['T'])")
+    run = cli(
+        "exec",
+        "--env",
+        f"T={account}",
+        "--",
+        sys.executable,
+        "-c",
+        "import os;print(os.environ['T'])",
+    )
     assert run.stdout.strip() == token
     assert cli("get", account).stdout.strip() == token
     assert plaintext_hits(token, home) == []
@@ -66,13 +86,17 @@ def test_shell_rc_export_becomes_keychain_lookup(home: Path, keychain) -> None:
     rc = home / ".bashrc"
     original = f"alias ll='ls -l'\nexport OPENAI_API_KEY=\"{token}\"\n".encode()
     rc.write_bytes(original)
-    plan, result = migrate(find(rc, token, kind="shell_rc", provider="openai"), home)
+    _plan, result = migrate(find(rc, token, kind="shell_rc", provider="openai"), home)
     data = rc.read_bytes()
     assert token.encode() not in data
-    assert b"\nexport OPENAI_API_KEY=\"$(" in data and data.endswith(b")\"\n")
+    assert b'\nexport OPENAI_API_KEY="$(' in data and data.endswith(b')"\n')
     # a real bash sourcing the file gets the value from the keychain
-    run = subprocess.run(["bash", "-c", f"source {rc}; printf %s \"$OPENAI_API_KEY\""],
-                         capture_output=True, text=True, timeout=60)
+    run = subprocess.run(
+        ["bash", "-c", f'source {rc}; printf %s "$OPENAI_API_KEY"'],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert run.stdout == token, run.stderr
     assert undo(result.migration_id).state == "undone"
     assert rc.read_bytes() == original
@@ -101,20 +125,37 @@ def test_notes_marker_token_twice_symlink(home: Path, keychain) -> None:
 @pytest.mark.parametrize(
     ("shell", "name", "build"),
     [
-        ("bash", ".bash_history",
-         lambda t: f"ls\n#1700000000\ncurl -H 'Authorization: token {t}' x\n#1700000001\npwd\n"),
-        ("zsh", ".zsh_history",
-         lambda t: f": 1700000000:0;ls\n: 1700000001:0;export A=1 \\\nGH={t} \\\nB=2\n"
-         ": 1700000002:0;caf\xe9\n"),
-        ("fish", "fish_history",
-         lambda t: f"- cmd: ls\n  when: 1700000000\n- cmd: gh auth login --with-token {t}\n"
-         "  when: 1700000001\n  paths:\n    - /tmp\n- cmd: pwd\n  when: 1700000002\n"),
-        ("powershell", "ConsoleHost_history.txt",
-         lambda t: f"dir\r\n$env:GH = `\r\n'{t}'\r\nGet-Date\r\n"),
+        (
+            "bash",
+            ".bash_history",
+            lambda t: f"ls\n#1700000000\ncurl -H 'Authorization: token {t}' x\n#1700000001\npwd\n",
+        ),
+        (
+            "zsh",
+            ".zsh_history",
+            lambda t: (
+                f": 1700000000:0;ls\n: 1700000001:0;export A=1 \\\nGH={t} \\\nB=2\n"
+                ": 1700000002:0;caf\xe9\n"
+            ),
+        ),
+        (
+            "fish",
+            "fish_history",
+            lambda t: (
+                f"- cmd: ls\n  when: 1700000000\n- cmd: gh auth login --with-token {t}\n"
+                "  when: 1700000001\n  paths:\n    - /tmp\n- cmd: pwd\n  when: 1700000002\n"
+            ),
+        ),
+        (
+            "powershell",
+            "ConsoleHost_history.txt",
+            lambda t: f"dir\r\n$env:GH = `\r\n'{t}'\r\nGet-Date\r\n",
+        ),
     ],
 )
-def test_history_entries_removed_format_kept(home: Path, keychain, shell: str, name: str,
-                                             build) -> None:
+def test_history_entries_removed_format_kept(
+    home: Path, keychain, shell: str, name: str, build
+) -> None:
     token = tokens.github()
     hist = home / name
     original = build(token).encode("utf-8")
@@ -180,7 +221,7 @@ def test_disk_full_on_second_file_rolls_everything_back(home: Path, keychain, mo
     from scanner.migrate import faults
 
     faults.reset()
-    with pytest.raises(MigrationError, match="disk is full.*put back"):
+    with pytest.raises(MigrationError, match=r"disk is full.*put back"):
         run_plan(plan)
     assert a.read_text() == f"A={token}\n" and b.read_text() == f"B={other}\n"
     for change in plan.changes:

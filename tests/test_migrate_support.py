@@ -15,9 +15,16 @@ from scanner.migrate.runner import MigrationResult
 from scanner.model import Confidence, Finding, Persistence
 
 
-def find(path: Path, secret: str, *, kind: str, provider: str = "github",
-         occurrence: int | None = None, encoding: str | None = None,
-         span_text: str | None = None) -> list[Finding]:
+def find(
+    path: Path,
+    secret: str,
+    *,
+    kind: str,
+    provider: str = "github",
+    occurrence: int | None = None,
+    encoding: str | None = None,
+    span_text: str | None = None,
+) -> list[Finding]:
     """Findings for every copy of ``secret`` (or of ``span_text``, an encoded blob holding it)."""
     data = path.read_bytes()
     needle = (span_text or secret).encode()
@@ -27,20 +34,34 @@ def find(path: Path, secret: str, *, kind: str, provider: str = "github",
     while start >= 0:
         line = data.count(b"\n", 0, start) + 1
         col = start - (data.rfind(b"\n", 0, start) + 1) + 1
-        out.append(Finding(
-            rule_id=f"{provider}-token", rule_name=f"{provider} token", provider=provider,
-            path=str(path), line=line, column=col, end_line=line, end_column=col + len(needle),
-            byte_start=start, byte_end=start + len(needle), file_kind=kind, fingerprint=fp,
-            preview="…", confidence=Confidence.HIGH, persistence=Persistence.PERSISTENT,
-            encoding=encoding,
-        ))
+        out.append(
+            Finding(
+                rule_id=f"{provider}-token",
+                rule_name=f"{provider} token",
+                provider=provider,
+                path=str(path),
+                line=line,
+                column=col,
+                end_line=line,
+                end_column=col + len(needle),
+                byte_start=start,
+                byte_end=start + len(needle),
+                file_kind=kind,
+                fingerprint=fp,
+                preview="…",
+                confidence=Confidence.HIGH,
+                persistence=Persistence.PERSISTENT,
+                encoding=encoding,
+            )
+        )
         start = data.find(needle, start + len(needle))
     assert out, f"{secret[:4]}… not in {path}"
     return out if occurrence is None else [out[occurrence]]
 
 
-def migrate(findings: list[Finding], home: Path, keychain: Keychain | None = None,
-            name: str | None = None) -> tuple[MigrationPlan, MigrationResult]:
+def migrate(
+    findings: list[Finding], home: Path, keychain: Keychain | None = None, name: str | None = None
+) -> tuple[MigrationPlan, MigrationResult]:
     plan = plan_findings(findings, home=home, name=name)
     assert plan.changes, plan.problems
     with Journal.open() as jr:

@@ -46,10 +46,12 @@ def test_aws_profiles_served_by_credential_process(aws_env: Path, home: Path, ke
     config_original = b"[default]\noutput = json\n"
     config.write_bytes(config_original)
     assert resolve("default") == (key_id, secret)
-    findings = (find(creds, key_id, kind="aws_credentials", provider="aws")
-                + find(creds, secret, kind="aws_credentials", provider="aws")
-                + find(creds, secret2, kind="aws_credentials", provider="aws"))
-    plan, result = migrate(findings, home)
+    findings = (
+        find(creds, key_id, kind="aws_credentials", provider="aws")
+        + find(creds, secret, kind="aws_credentials", provider="aws")
+        + find(creds, secret2, kind="aws_credentials", provider="aws")
+    )
+    _plan, result = migrate(findings, home)
     text = creds.read_text()
     for value in (key_id, secret, key_id2, secret2):
         assert value not in text
@@ -68,12 +70,13 @@ def test_aws_profiles_served_by_credential_process(aws_env: Path, home: Path, ke
     assert Keychain().get("aws/default") is None
 
 
-def test_aws_config_created_when_missing_and_removed_on_undo(aws_env: Path, home: Path,
-                                                             keychain) -> None:
+def test_aws_config_created_when_missing_and_removed_on_undo(
+    aws_env: Path, home: Path, keychain
+) -> None:
     key_id, secret = tokens.aws_access_key_id(), tokens.aws_secret_access_key()
     creds = aws_env / "credentials"
     creds.write_text(f"[default]\naws_access_key_id = {key_id}\naws_secret_access_key = {secret}\n")
-    _plan, result = migrate(find(creds, secret, kind="aws_credentials", provider="aws"), home)
+    __plan, result = migrate(find(creds, secret, kind="aws_credentials", provider="aws"), home)
     assert (aws_env / "config").exists()
     assert resolve("default") == (key_id, secret)
     undo(result.migration_id)

@@ -19,7 +19,8 @@ from tests.test_migrate_support import find, migrate, plaintext_hits
 
 def helper(action: str, stdin: str) -> subprocess.CompletedProcess[str]:
     exe = shutil.which("docker-credential-stowaway") or str(
-        Path(sys.executable).parent / "docker-credential-stowaway")
+        Path(sys.executable).parent / "docker-credential-stowaway"
+    )
     return subprocess.run([exe, action], input=stdin, capture_output=True, text=True, timeout=60)
 
 
@@ -57,8 +58,12 @@ def test_docker_auth_to_cred_helper(home: Path, keychain) -> None:
 
 def test_docker_helper_store_get_erase(home: Path, keychain) -> None:
     secret = tokens.random_secret(40)
-    stored = helper("store", json.dumps({"ServerURL": "https://index.docker.io/v1/",
-                                         "Username": "carol", "Secret": secret}))
+    stored = helper(
+        "store",
+        json.dumps(
+            {"ServerURL": "https://index.docker.io/v1/", "Username": "carol", "Secret": secret}
+        ),
+    )
     assert stored.returncode == 0, stored.stdout + stored.stderr
     got = json.loads(helper("get", "https://index.docker.io/v1/").stdout)
     assert got["Secret"] == secret and got["Username"] == "carol"
@@ -75,6 +80,10 @@ def test_docker_cli_accepts_the_migrated_config(home: Path, keychain) -> None:
     cfg.parent.mkdir()
     cfg.write_text(json.dumps({"auths": {"ghcr.io": {"auth": blob}}}, indent="\t"))
     migrate(find(cfg, token, kind="docker_config", span_text=blob, encoding="base64"), home)
-    run = subprocess.run(["docker", "--config", str(cfg.parent), "context", "ls"],
-                         capture_output=True, text=True, timeout=60)
+    run = subprocess.run(
+        ["docker", "--config", str(cfg.parent), "context", "ls"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert "error" not in run.stderr.lower() or "daemon" in run.stderr.lower(), run.stderr

@@ -13,10 +13,15 @@ from tests.test_migrate_support import find, migrate, plaintext_hits
 
 
 def git(*args: str, cwd: Path | None = None, stdin: str | None = None) -> str:
-    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_CONFIG_NOSYSTEM": "1",
-           "GIT_ASKPASS": "/bin/false"}
-    result = subprocess.run(["git", *args], cwd=cwd, input=stdin, capture_output=True, text=True,
-                            env=env, timeout=60)
+    env = {
+        **os.environ,
+        "GIT_TERMINAL_PROMPT": "0",
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_ASKPASS": "/bin/false",
+    }
+    result = subprocess.run(
+        ["git", *args], cwd=cwd, input=stdin, capture_output=True, text=True, env=env, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     return result.stdout
 
@@ -42,8 +47,11 @@ def test_git_credentials_file_to_helper(home: Path, keychain) -> None:
     creds = fill("github.com")
     assert creds["username"] == "alice" and creds["password"] == token
     # git's own `approve` after a successful push must not put the token back in plain text
-    git("credential", "approve",
-        stdin=f"protocol=https\nhost=github.com\nusername=alice\npassword={token}\n\n")
+    git(
+        "credential",
+        "approve",
+        stdin=f"protocol=https\nhost=github.com\nusername=alice\npassword={token}\n\n",
+    )
     assert plaintext_hits(token, home) == []
     assert undo(result.migration_id).state == "undone"
     assert store.read_bytes() == original
@@ -61,10 +69,14 @@ def test_token_in_remote_url(home: Path, keychain) -> None:
     cfg = repo / ".git" / "config"
     original = cfg.read_bytes()
     _plan, result = migrate(find(cfg, token, kind="gitconfig"), home)
-    assert git("remote", "get-url", "origin", cwd=repo).strip() == \
-        "https://alice@github.com/alice/proj.git"
-    assert git("remote", "get-url", "mirror", cwd=repo).strip() == \
-        "https://github.com/alice/mirror.git"
+    assert (
+        git("remote", "get-url", "origin", cwd=repo).strip()
+        == "https://alice@github.com/alice/proj.git"
+    )
+    assert (
+        git("remote", "get-url", "mirror", cwd=repo).strip()
+        == "https://github.com/alice/mirror.git"
+    )
     assert plaintext_hits(token, home) == []
     assert fill("github.com", "alice")["password"] == token
     mirror = fill("github.com", "x-access-token")

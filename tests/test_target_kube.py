@@ -10,7 +10,8 @@ from tests.test_migrate_support import find, migrate, plaintext_hits
 
 
 def bearer(config: Path) -> str:
-    from kubernetes import client, config as kconfig
+    from kubernetes import client
+    from kubernetes import config as kconfig
 
     configuration = client.Configuration()
     kconfig.load_kube_config(config_file=str(config), client_configuration=configuration)

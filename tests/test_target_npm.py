@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import threading
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -21,9 +22,9 @@ pytestmark = pytest.mark.skipif(shutil.which("npm") is None, reason="npm not ins
 
 
 class Registry(http.server.BaseHTTPRequestHandler):
-    seen: list[str] = []
+    seen: ClassVar[list[str]] = []
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         Registry.seen.append(self.headers.get("Authorization", ""))
         body = json.dumps({"username": "tester"}).encode()
         self.send_response(200)
@@ -43,20 +44,25 @@ def test_npm_token_from_keychain_via_shell_integration(home: Path, keychain, mon
     port = server.server_address[1]
     token = tokens.npm()
     npmrc = home / ".npmrc"
-    original = (f"registry=http://127.0.0.1:{port}/\n"
-                f"//127.0.0.1:{port}/:_authToken={token}\n").encode()
+    original = (
+        f"registry=http://127.0.0.1:{port}/\n//127.0.0.1:{port}/:_authToken={token}\n"
+    ).encode()
     npmrc.write_bytes(original)
     bashrc = home / ".bashrc"
     bashrc.write_text("alias l=ls\n")
     try:
-        plan, result = migrate(find(npmrc, token, kind="npmrc", provider="npm"), home)
+        _plan, result = migrate(find(npmrc, token, kind="npmrc", provider="npm"), home)
         assert "${NPM_TOKEN_127_0_0_1}" in npmrc.read_text()
         assert "stowaway shell integration" in bashrc.read_text()
         assert plaintext_hits(token, home) == []
         env = {k: v for k, v in os.environ.items() if not k.startswith("NPM_TOKEN")}
         run = subprocess.run(
             ["bash", "-c", f"source {bashrc}; npm whoami --registry http://127.0.0.1:{port}/"],
-            capture_output=True, text=True, timeout=120, env=env, cwd=home,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=env,
+            cwd=home,
         )
         assert run.stdout.strip() == "tester", run.stderr
         assert f"Bearer {token}" in Registry.seen

@@ -15,8 +15,10 @@ from tests.test_migrate_support import find, migrate, plaintext_hits
 def test_pypirc_password_to_keyring_read_by_twine(home: Path, keychain) -> None:
     token = tokens.pypi()
     pypirc = home / ".pypirc"
-    original = (f"[distutils]\nindex-servers =\n    pypi\n\n[pypi]\nusername = __token__\n"
-                f"password = {token}\n").encode()
+    original = (
+        f"[distutils]\nindex-servers =\n    pypi\n\n[pypi]\nusername = __token__\n"
+        f"password = {token}\n"
+    ).encode()
     pypirc.write_bytes(original)
     _plan, result = migrate(find(pypirc, token, kind="pypirc", provider="pypi"), home)
     assert "password" not in pypirc.read_text()
@@ -27,8 +29,12 @@ def test_pypirc_password_to_keyring_read_by_twine(home: Path, keychain) -> None:
     assert settings.username == "__token__"
     assert settings.password == token
     exe = shutil.which("keyring") or str(Path(sys.executable).parent / "keyring")
-    got = subprocess.run([exe, "get", "https://upload.pypi.org/legacy/", "__token__"],
-                         capture_output=True, text=True, timeout=60)
+    got = subprocess.run(
+        [exe, "get", "https://upload.pypi.org/legacy/", "__token__"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert got.stdout.strip() == token, got.stderr
     assert undo(result.migration_id).state == "undone"
     assert pypirc.read_bytes() == original

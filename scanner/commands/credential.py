@@ -4,6 +4,7 @@ from the keychain (their own protocols), and ``docker-credential-stowaway``."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -75,12 +76,9 @@ def kube(name: str, out: TextIO) -> int:
     api = KUBE_API
     info = os.environ.get("KUBERNETES_EXEC_INFO")
     if info:
-        try:
+        with contextlib.suppress(ValueError):
             api = json.loads(info).get("apiVersion") or api
-        except ValueError:
-            pass
-    out.write(json.dumps({"apiVersion": api, "kind": "ExecCredential",
-                          "status": {"token": token}}))
+    out.write(json.dumps({"apiVersion": api, "kind": "ExecCredential", "status": {"token": token}}))
     out.write("\n")
     return 0
 
@@ -123,7 +121,9 @@ def git(action: str, stdin: TextIO, out: TextIO) -> int:
                 if entry.migration_id:
                     continue  # `stowaway undo` owns entries a migration made
                 value = kc.get(entry.account, service=entry.service)
-                if value is not None and (not password or json.loads(value)["password"] == password):
+                if value is not None and (
+                    not password or json.loads(value)["password"] == password
+                ):
                     kc.delete(entry.account, service=entry.service)
                     jr.remove_entry(entry.service, entry.account)
             return 0
@@ -138,13 +138,27 @@ def git(action: str, stdin: TextIO, out: TextIO) -> int:
                 return 0  # keep what a migration stored; undo must rebuild the file from it
         username = attrs.get("username", "")
         account = f"git/{attrs['host']}/{username}" if username else f"git/{attrs['host']}"
-        doc = {"protocol": attrs["protocol"], "host": attrs["host"], "username": username,
-               "password": password}
+        doc = {
+            "protocol": attrs["protocol"],
+            "host": attrs["host"],
+            "username": username,
+            "password": password,
+        }
         kc.set_verified(account, json.dumps(doc, separators=(",", ":")))
-        jr.add_entry(KeychainEntry(
-            SERVICE, account, "git", "git", (), "git credential store", now(), None,
-            {"protocol": attrs["protocol"], "host": attrs["host"], "username": username}, None,
-        ))
+        jr.add_entry(
+            KeychainEntry(
+                SERVICE,
+                account,
+                "git",
+                "git",
+                (),
+                "git credential store",
+                now(),
+                None,
+                {"protocol": attrs["protocol"], "host": attrs["host"], "username": username},
+                None,
+            )
+        )
     return 0
 
 
@@ -160,27 +174,49 @@ def docker(action: str, stdin: TextIO, out: TextIO) -> int:
     with Journal.open() as jr:
         entries = jr.entries("docker")
         if action == "list":
-            out.write(json.dumps({e.meta.get("registry", ""): e.meta.get("username", "")
-                                  for e in entries}))
+            out.write(
+                json.dumps(
+                    {e.meta.get("registry", ""): e.meta.get("username", "") for e in entries}
+                )
+            )
             return 0
         kc = open_keychain()
         if action == "store":
             doc = json.loads(raw)
             server = doc["ServerURL"]
-            existing = next((e for e in entries if _norm(e.meta.get("registry", ""))
-                             == _norm(server)), None)
+            existing = next(
+                (e for e in entries if _norm(e.meta.get("registry", "")) == _norm(server)), None
+            )
             if existing and existing.migration_id:
                 current = kc.get(existing.account, service=existing.service)
                 if current is not None and json.loads(current).get("Secret") == doc["Secret"]:
                     return 0
-            account = existing.account if existing and not existing.migration_id else (
-                f"docker/{_norm(server)}" if not existing else f"docker/{_norm(server)}-login")
-            value = json.dumps({"ServerURL": server, "Username": doc["Username"],
-                                "Secret": doc["Secret"]}, separators=(",", ":"))
-            kc.set_verified(account, value)
-            jr.add_entry(KeychainEntry(SERVICE, account, "docker", "docker", (), "docker login",
-                                       now(), None, {"registry": server,
-                                                     "username": doc["Username"]}, None))
+            account = (
+                existing.account
+                if existing and not existing.migration_id
+                else (
+                    f"docker/{_norm(server)}" if not existing else f"docker/{_norm(server)}-login"
+                )
+            )
+            payload = json.dumps(
+                {"ServerURL": server, "Username": doc["Username"], "Secret": doc["Secret"]},
+                separators=(",", ":"),
+            )
+            kc.set_verified(account, payload)
+            jr.add_entry(
+                KeychainEntry(
+                    SERVICE,
+                    account,
+                    "docker",
+                    "docker",
+                    (),
+                    "docker login",
+                    now(),
+                    None,
+                    {"registry": server, "username": doc["Username"]},
+                    None,
+                )
+            )
             return 0
         server = raw.strip()
         matches = [e for e in entries if _norm(e.meta.get("registry", "")) == _norm(server)]
@@ -190,8 +226,15 @@ def docker(action: str, stdin: TextIO, out: TextIO) -> int:
                 value = kc.get(entry.account, service=entry.service)
                 if value is not None:
                     doc = json.loads(value)
-                    out.write(json.dumps({"ServerURL": doc.get("ServerURL", server),
-                                          "Username": doc["Username"], "Secret": doc["Secret"]}))
+                    out.write(
+                        json.dumps(
+                            {
+                                "ServerURL": doc.get("ServerURL", server),
+                                "Username": doc["Username"],
+                                "Secret": doc["Secret"],
+                            }
+                        )
+                    )
                     return 0
             out.write(NOT_FOUND + "\n")
             return 1

@@ -17,15 +17,25 @@ from scanner.migrate.targets.env import references
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
-        "exec", help="run a command with secrets from the keychain in its environment",
+        "exec",
+        help="run a command with secrets from the keychain in its environment",
         description="Run CMD with environment variables read from the keychain. "
         "Example: stowaway exec --env GITHUB_TOKEN=github/3f2a9c1d -- gh repo list",
     )
-    parser.add_argument("--env", action="append", default=[], metavar="VAR=NAME",
-                        help="set VAR to the keychain entry NAME (repeatable)")
-    parser.add_argument("--env-file", type=Path, default=None,
-                        help="read VAR=NAME references from this migrated .env file "
-                        "(default: ./.env when no --env is given)")
+    parser.add_argument(
+        "--env",
+        action="append",
+        default=[],
+        metavar="VAR=NAME",
+        help="set VAR to the keychain entry NAME (repeatable)",
+    )
+    parser.add_argument(
+        "--env-file",
+        type=Path,
+        default=None,
+        help="read VAR=NAME references from this migrated .env file "
+        "(default: ./.env when no --env is given)",
+    )
     parser.add_argument("command", nargs=argparse.REMAINDER, help="-- CMD [ARGS…]")
     parser.set_defaults(func=run)
 
@@ -60,8 +70,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"stowaway exec: {exc}", file=sys.stderr)
         return 2
     if not pairs:
-        print("stowaway exec: nothing to provide (use --env VAR=NAME, or run it where a migrated "
-              ".env is)", file=sys.stderr)
+        print(
+            "stowaway exec: nothing to provide (use --env VAR=NAME, or run it where a migrated "
+            ".env is)",
+            file=sys.stderr,
+        )
         return 2
     env = dict(os.environ)
     try:

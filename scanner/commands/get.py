@@ -14,7 +14,8 @@ from scanner.migrate.journal import Journal
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
-        "get", help="print a secret from the keychain (for scripts)",
+        "get",
+        help="print a secret from the keychain (for scripts)",
         description="Print the secret stored under NAME. Use in scripts as "
         "TOKEN=$(stowaway get NAME). --exports prints shell code exporting the variables "
         "migrations registered (the shell integration runs it).",
@@ -48,7 +49,9 @@ def run(args: argparse.Namespace) -> int:
                     print(f"stowaway: no keychain entry {account!r} for ${var}", file=sys.stderr)
                     continue
                 resolved.append((var, value))
-            sys.stdout.write(shellint.exports_script(resolved, args.shell or shellint.current_shell()))
+            sys.stdout.write(
+                shellint.exports_script(resolved, args.shell or shellint.current_shell())
+            )
             return 0
         if not args.name:
             print("stowaway get: give a NAME (see `stowaway get --list`)", file=sys.stderr)

@@ -10,20 +10,28 @@ from typing import Any, TextIO
 from scanner.migrate import MigrationError, MigrationPlan, plan_findings, plan_migration, run_plan
 from scanner.migrate.plan import PlannedChange
 from scanner.migrate.runner import Progress
+from scanner.model import Finding
 
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
-        "migrate", help="move tokens into the OS keychain, keeping their tools working",
+        "migrate",
+        help="move tokens into the OS keychain, keeping their tools working",
         description="Show what goes into the keychain under which name, which lines of which "
         "files change and what each tool will do instead; then ask before acting. Every "
         "migration can be reverted byte for byte with `stowaway undo`.",
     )
-    parser.add_argument("ids", nargs="*", type=int, metavar="ID",
-                        help="credential ids from `stowaway inventory`")
+    parser.add_argument(
+        "ids", nargs="*", type=int, metavar="ID", help="credential ids from `stowaway inventory`"
+    )
     parser.add_argument("--all", action="store_true", help="every active credential with copies")
-    parser.add_argument("--file", type=Path, action="append", default=[],
-                        help="migrate every token found in this file (repeatable)")
+    parser.add_argument(
+        "--file",
+        type=Path,
+        action="append",
+        default=[],
+        help="migrate every token found in this file (repeatable)",
+    )
     parser.add_argument("--name", help="keychain entry name (one credential only)")
     parser.add_argument("--dry-run", action="store_true", help="show the plan, change nothing")
     parser.add_argument("-y", "--yes", action="store_true", help="do not ask for confirmation")
@@ -54,7 +62,7 @@ def _show_change(n: int, change: PlannedChange, out: TextIO) -> None:
 
 
 def _select(args: argparse.Namespace) -> MigrationPlan:
-    findings = []
+    findings: list[Finding] = []
     if args.file:
         from scanner.scan import Engine
 
@@ -72,8 +80,11 @@ def _select(args: argparse.Namespace) -> MigrationPlan:
 
     with Inventory.open() as inv:
         if args.all:
-            ids = [c.id for c in inv.credentials(state=CredentialState.ACTIVE, exposed_only=True)
-                   if not c.informational]
+            ids = [
+                c.id
+                for c in inv.credentials(state=CredentialState.ACTIVE, exposed_only=True)
+                if not c.informational
+            ]
         return plan_migration(inv, ids, findings=findings, name=args.name)
 
 

@@ -12,7 +12,8 @@ from scanner.migrate.undo import UndoError
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
-        "undo", help="revert a migration: files back byte for byte, keychain entries removed",
+        "undo",
+        help="revert a migration: files back byte for byte, keychain entries removed",
         description="Restore every file a migration changed exactly as it was (rebuilt from the "
         "keychain), remove the tool configuration it added and the keychain entries it created.",
     )

@@ -7,6 +7,7 @@ stays), and the folder is fsynced. The temp name is fixed so recovery can remove
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import stat
@@ -99,10 +100,9 @@ def atomic_write(
             if hasattr(os, "fchmod"):
                 os.fchmod(fd, mode)
             if st is not None and hasattr(os, "fchown"):
-                try:
+                # not root: the new file is ours, as the old one was
+                with contextlib.suppress(PermissionError):
                     os.fchown(fd, st.st_uid, st.st_gid)
-                except PermissionError:
-                    pass  # not root: the new file is ours, as the old one was
             os.fsync(fd)
         finally:
             os.close(fd)

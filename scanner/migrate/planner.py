@@ -104,8 +104,8 @@ def plan_findings(
             continue
         if change is None:
             plan.problems.append(
-                f"{display(path, home)}: Stowaway has no safe way yet to keep the tool reading this "
-                f"{kind} file working with the keychain; the token stays where it is."
+                f"{display(path, home)}: Stowaway has no safe way yet to keep the tool reading "
+                f"this {kind} file working with the keychain; the token stays where it is."
             )
             continue
         plan.changes.append(change)

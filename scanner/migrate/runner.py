@@ -7,6 +7,7 @@ point of no return, recovery rolls forward from here), ``write`` (per file), ``m
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -284,7 +285,5 @@ def _forget_new_entries(kc: Keychain, jr: Journal, migration_id: str) -> None:
     for item in jr.items(migration_id):
         if item.preexisting:
             continue
-        try:
+        with contextlib.suppress(KeychainError):
             kc.delete(item.account, service=item.service)
-        except KeychainError:
-            pass

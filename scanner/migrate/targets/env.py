@@ -94,7 +94,10 @@ def plan(ctx: Context, path: Path, data: bytes, spans: list[Span], *, rc: bool) 
         indent = m.group("indent").decode()
         get = f"{ctx.command_line} get {shlex.quote(account)}"
         if not rc:
-            new = f"{indent}# {var}={marker(account)} (in the OS keychain; run: stowaway exec -- <command>)"
+            new = (
+                f"{indent}# {var}={marker(account)} "
+                "(in the OS keychain; run: stowaway exec -- <command>)"
+            )
         elif flavour == "fish":
             new = f"{indent}set -gx {var} ({get})"
         elif flavour == "pwsh":

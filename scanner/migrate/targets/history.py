@@ -119,7 +119,7 @@ def plan(ctx: Context, path: Path, data: bytes, spans: list[Span], file_kind: st
         ctx,
         title=f"Remove {len(edits)} {shell} history entr{'y' if len(edits) == 1 else 'ies'} "
         "holding the token",
-        before=f"{len(edits)} command{'s' if len(edits) != 1 else ''} with the token in the history",
+        before=f"{len(edits)} command{'s' if len(edits) != 1 else ''} with the token in history",
         after="those commands are gone from the history file; the token is in the keychain",
         consumer=(
             f"Nothing reads a token from history. Get it back with `stowaway get "

@@ -127,6 +127,6 @@ def _check(path: Path, data: bytes, edits: list[Edit]) -> None:
     except yaml.YAMLError as exc:
         raise PlanError(f"{path}: the edited kubeconfig would not parse ({exc})") from exc
     for user in (doc or {}).get("users") or []:
-        if isinstance(user, dict) and isinstance(user.get("user"), dict):
-            if "exec" in user["user"] and "token" in user["user"]:
-                raise PlanError(f"{path}: unexpected kubeconfig layout")
+        entry = user.get("user") if isinstance(user, dict) else None
+        if isinstance(entry, dict) and "exec" in entry and "token" in entry:
+            raise PlanError(f"{path}: unexpected kubeconfig layout")
