@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 MASK = "…"
 MAX_PREFIX = 12
 
@@ -19,18 +21,18 @@ def preview(secret: str, known_prefix: str = "") -> str:
     return f"{prefix}{MASK}{tail}"
 
 
-def known_prefix(secret: str) -> str:
-    """The public, non-random prefix of a token (``ghp_``, ``xoxb-``, ``sk-proj-``, ``AKIA``…)."""
-    for sep in ("_", "-", "."):
-        head, found, _ = secret.partition(sep)
-        if found and 1 < len(head) <= 10 and head.isascii() and head.replace("-", "").isalpha():
-            # include one more segment for two-part prefixes like sk-proj- or github_pat_
-            candidate = head + sep
-            rest = secret[len(candidate) :]
-            nxt, found2, _ = rest.partition(sep)
-            if found2 and nxt.isalpha() and len(nxt) <= 8 and nxt.islower():
-                candidate += nxt + sep
-            return candidate
-    if len(secret) >= 16 and secret[:4] in {"AKIA", "ASIA", "AGPA", "AIDA", "AROA", "AIza"}:
-        return secret[:4]
-    return ""
+def known_prefix(secret: str, keywords: Iterable[str], *, generic: bool = False) -> str:
+    """The public, non-random prefix of a token (``ghp_``, ``xoxb-``, ``sk-proj-``, ``AKIA``…).
+
+    Only a rule's own keyword can be a known prefix — a prefix is public because the provider
+    documents it, not because the value happens to contain a dash. Generic rules (passwords,
+    assignments) have none: every character of such a secret is secret.
+    """
+    if generic:
+        return ""
+    lowered = secret.lower()
+    best = ""
+    for keyword in keywords:
+        if len(keyword) > len(best) and lowered.startswith(keyword) and len(keyword) < len(secret):
+            best = keyword
+    return secret[: len(best)]

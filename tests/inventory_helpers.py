@@ -56,7 +56,7 @@ def finding(secret: str, path: str, line: int, column: int = 1, **kw: object) ->
         byte_end=len(secret),
         file_kind="notes",
         fingerprint=FP(secret),
-        preview=preview(secret, known_prefix(secret)),
+        preview=preview(secret, known_prefix(secret, ("ghp_", "gho_", "xoxb-"))),
         confidence=Confidence.HIGH,
         persistence=Persistence.PERSISTENT,
     )
