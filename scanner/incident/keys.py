@@ -2,11 +2,12 @@
 the tools read to the new token.
 
 Migrations index their keychain entries (with the fingerprints they hold) in the migration
-journal. An entry of kind ``history`` or ``marker`` only keeps a removed copy for undo and
-``stowaway get``; every other kind (npm, env, rc, git, aws, docker, kube, pypi, …) is read by a
-tool, so those are the ones that must hold the new token. An entry holds either the token itself
-or a JSON document with it in a field (git, aws, docker): both are handled by value, so this
-needs no knowledge of the targets.
+journal. Every entry holding the old token is switched: tools read most of them (npm, env, rc,
+git, aws, docker, kube, pypi …), and a history or note copy shares its entry with those when it
+is the same token, so ``stowaway get NAME`` hands out the current token too. The previous value
+is kept under a backup entry so the scrub can still be undone byte for byte. An entry holds
+either the token itself or a JSON document with it in a field (git, aws, docker): both are
+handled by value, so this needs no knowledge of the targets.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from dataclasses import replace
 from scanner.keychain import SERVICE, Keychain
 from scanner.migrate.journal import Journal, KeychainEntry, now
 
-NOT_READ_BY_TOOLS = frozenset({"history", "marker", "incident-backup"})
+NOT_SWITCHED = frozenset({"incident-backup"})
 
 Fingerprint = Callable[[str], str]
 
@@ -28,8 +29,8 @@ def entries_holding(jr: Journal, fingerprint: str) -> list[KeychainEntry]:
 
 
 def tool_entries(jr: Journal, fingerprint: str) -> list[KeychainEntry]:
-    """The indexed entries a consuming tool reads that hold this credential."""
-    return [e for e in entries_holding(jr, fingerprint) if e.kind not in NOT_READ_BY_TOOLS]
+    """The indexed entries holding this credential that get the new token."""
+    return [e for e in entries_holding(jr, fingerprint) if e.kind not in NOT_SWITCHED]
 
 
 def _strings(value: str) -> list[str]:
