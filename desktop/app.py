@@ -8,6 +8,9 @@
 from __future__ import annotations
 
 import argparse
+import logging
+import os
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -43,6 +46,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     QApplication.setDesktopFileName("stowaway")
     app = QApplication([sys.argv[0], *(_qt_passthrough(argv))])
     app.setQuitOnLastWindowClosed(False)
+    signal.signal(signal.SIGTERM, lambda *_: QApplication.quit())
     instance = SingleInstance()
     if not instance.acquire():
         delivered = instance.send("scan" if args.scan else "show")
@@ -54,16 +58,33 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     from desktop.services import Services
 
+    _setup_logging()
     controller = Controller(
         Services(args.inventory), start_in_tray=args.tray, scan_on_start=args.scan
     )
     instance.message.connect(controller.handle_message)
     controller.start()
+    logging.getLogger("desktop").info("ready (pid %d)", os.getpid())
     try:
         return app.exec()
     finally:
         controller.shutdown()
         instance.release()
+
+
+def _setup_logging() -> None:
+    """A small log in the state dir (redacted messages only: the core never logs secrets)."""
+    from logging.handlers import RotatingFileHandler
+
+    from scanner import paths
+
+    handler = RotatingFileHandler(
+        paths.state_dir() / "desktop.log", maxBytes=512_000, backupCount=1
+    )
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger("desktop")
+    root.setLevel(logging.INFO)
+    root.addHandler(handler)
 
 
 def _qt_passthrough(argv: Sequence[str] | None) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,6 +17,8 @@ from desktop.tray import Tray, TrayState
 from desktop.views.main_window import MainWindow
 from desktop.workers import JobRunner
 from scanner import settings as settings_mod
+
+log = logging.getLogger(__name__)
 
 REMINDER_CHECK_MS = 60 * 60 * 1000
 
@@ -46,6 +49,7 @@ class Controller(QObject):
             services, self.runner, self.notifier, tray_available=self.tray is not None
         )
         self.monitor: Any = None
+        self._quitting = False
         self._reminded: set[tuple[int, str, str]] = set()
         self._pause_timer = QTimer(self)
         self._pause_timer.setSingleShot(True)
@@ -98,6 +102,9 @@ class Controller(QObject):
 
     @Slot()
     def quit(self) -> None:
+        if self._quitting:
+            return
+        self._quitting = True
         self.window.keep_running_in_tray = False
         self.window.save_layout()
         self.window.close()
@@ -106,6 +113,7 @@ class Controller(QObject):
     @Slot(str)
     def handle_message(self, message: str) -> None:
         """From a second launch: show ourselves (and maybe scan)."""
+        log.info("request from another launch: %s", message)
         self.window.bring_to_front()
         if message == "scan":
             self.scan_now()
