@@ -118,7 +118,7 @@ def test_whole_incident_flow(home: Path, keychain: Any, leaked: dict[str, Any]) 
             f'POST {endpoint} — body: {{"credentials": ["{cred.preview}"]}} '
             "(the full token is sent) — nothing else is sent"
         )
-        assert inv.credential(cred.id).state is CredentialState.REVOKED  # type: ignore[union-attr]
+        assert inv.credential(cred.id).state is CredentialState.REVOKED
 
         # 3. replace: the new token goes into the keychain
         replaced = flow.replace(new)
@@ -134,7 +134,7 @@ def test_whole_incident_flow(home: Path, keychain: Any, leaked: dict[str, Any]) 
         assert {e.state for e in inv.exposures(cred.id, include_gone=True)} == {
             ExposureState.SCRUBBED
         }
-        assert inv.credential(cred.id).state is CredentialState.REVOKED  # type: ignore[union-attr]
+        assert inv.credential(cred.id).state is CredentialState.REVOKED
         # the tools work with the new token: git asks Stowaway's helper, which reads the keychain
         assert git_credential(home)["password"] == new
         assert scrub.rotated
@@ -198,9 +198,9 @@ def test_interrupted_incident_resumes(home: Path, keychain: Any, leaked: dict[st
         report = flow.report_json()
         assert report["incident"]["origin"] == "pasted"
         assert report["steps"][1]["note"] == "revoked on github.com → Settings → Tokens"
-        assert inv.credential(incident.credential_id or flow.incident.credential_id or 0).state is (  # type: ignore[union-attr]
-            CredentialState.REVOKED
-        )
+        assert incident.credential_id is not None
+        cred = inv.credential(incident.credential_id)
+        assert cred is not None and cred.state is CredentialState.REVOKED
     assert_no_plaintext(token, new)
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from scanner.cli import main
+from scanner.cli import build_parser, main
 from scanner.fingerprint import Fingerprinter
 from scanner.inventory import CredentialState, Inventory
 from scanner.recording import record_scan
@@ -148,3 +148,43 @@ def test_bad_invocations(
     code, out, err = run(monkeypatch, capsys, "", "start", token)
     assert code == 2 and "--paste" in err and "shell history" in err
     assert token not in out + err
+
+
+class _Tty(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_interactive_steps_with_skip_and_reason(
+    home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from scanner.commands.incident import Runner, SecretInput
+    from scanner.incident import IncidentFlow, IncidentStep
+
+    token = tokens.github("ghp")
+    plant(home, token)
+    answers = iter(
+        [
+            "y",  # search now
+            "d",  # revoke: done by hand
+            "y",  # replace: no token pasted → skip it?
+            "",  # a reason is required …
+            "will create one next week",  # … and given
+            "q",  # scrub: quit for now
+        ]
+    )
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": "")
+    args = build_parser().parse_args(["incident", "resume", "1"])
+    with Inventory.open() as inv:
+        flow = IncidentFlow.start_from_token(inv, token)
+        runner = Runner(
+            flow, args, SecretInput(_Tty()), io.StringIO(), ask=lambda _q: next(answers)
+        )
+        assert runner.interactive
+        assert runner.run() == 0
+        steps = flow.refresh().steps
+        assert steps[IncidentStep.FIND].status == "done"
+        assert steps[IncidentStep.REVOKE].status == "done"
+        assert steps[IncidentStep.REPLACE].status == "skipped"
+        assert steps[IncidentStep.REPLACE].note == "will create one next week"
+        assert flow.incident.current_step is IncidentStep.SCRUB and flow.incident.is_open

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 import pytest
 
@@ -12,7 +13,7 @@ from tests import tokens
 from tests.revoke_stub import revocation_stub
 
 
-def _yes(texts: list[str]):  # type: ignore[no-untyped-def]
+def _yes(texts: list[str]) -> Callable[[str], bool]:
     def confirm(text: str) -> bool:
         texts.append(text)
         return True

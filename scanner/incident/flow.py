@@ -549,8 +549,8 @@ class IncidentFlow:
         note = (
             f"{len(present) - remaining} of {len(present)} cop"
             f"{'y' if len(present) == 1 else 'ies'} removed or redacted "
-            f"(migration {migration.migration_id}, undo with `stowaway undo "
-            f"{migration.migration_id}` or `stowaway incident undo-scrub {self.incident_id}`)"
+            f"(migration {migration.migration_id}; undo with "
+            f"`stowaway incident undo-scrub {self.incident_id}`)"
         )
         if plan.problems:
             note += f"; not scrubbed: {' '.join(plan.problems)}"
