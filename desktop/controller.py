@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Slot
@@ -207,9 +208,11 @@ class Controller(QObject):
             self.monitor = None
 
     def _on_new_exposures(self, events: list[Any]) -> None:
+        home = str(Path.home())
         for event in events[:5]:
+            body = event.message.replace(home + "/", "~/")
             self.notifier.notify(
-                Alert("Token saved in plain text", event.message, credential_id=event.credential_id)
+                Alert("Token saved in plain text", body, credential_id=event.credential_id)
             )
         if len(events) > 5:
             self.notifier.notify(Alert("More tokens found", f"{len(events) - 5} more new copies."))

@@ -117,6 +117,7 @@ QLabel#banner { background: #fff4ce; color: #5c4400; border-radius: 6px; padding
 QLabel#emptyTitle { font-size: 15pt; font-weight: 600; }
 QLabel#muted { color: palette(placeholder-text); }
 QPlainTextEdit#context { font-family: monospace; }
+QListWidget#worst::item { padding: 5px 6px; }
 """
 
 

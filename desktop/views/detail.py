@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -102,6 +103,7 @@ class DetailPane(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         outer.addWidget(scroll)
         self.body_scroll = scroll
         body = QWidget()
@@ -113,6 +115,7 @@ class DetailPane(QWidget):
         head = QHBoxLayout()
         self.title = QLabel()
         self.title.setObjectName("heading")
+        self.title.setWordWrap(True)
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         head.addWidget(self.title, 1)
         self.risk_holder = QHBoxLayout()
@@ -152,8 +155,14 @@ class DetailPane(QWidget):
         self.copies.setHeaderLabels(["Location", "Kind", "First seen"])
         self.copies.setRootIsDecorated(False)
         self.copies.setUniformRowHeights(True)
-        self.copies.setMinimumHeight(90)
-        self.copies.setMaximumHeight(150)
+        self.copies.setMinimumHeight(70)
+        self.copies.setMaximumHeight(120)
+        header = self.copies.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.copies.setTextElideMode(Qt.TextElideMode.ElideLeft)
         self.copies.currentItemChanged.connect(self._copy_selected)
         copies_layout.addWidget(self.copies)
         self.context = QPlainTextEdit()
@@ -301,8 +310,6 @@ class DetailPane(QWidget):
             )
             item.setToolTip(0, exp.location)
             self.copies.addTopLevelItem(item)
-        self.copies.resizeColumnToContents(1)
-        self.copies.setColumnWidth(0, max(260, self.copies.width() - 220))
         has_copy = bool(exposures)
         for button in (
             self.open_folder_button,

@@ -99,6 +99,7 @@ class OverviewPage(QWidget):
         layout.addLayout(worst_row)
         self.worst = QListWidget()
         self.worst.setAccessibleName("Highest risks")
+        self.worst.setObjectName("worst")
         self.worst.setAlternatingRowColors(True)
         self.worst.setSpacing(2)
         self.worst.itemActivated.connect(self._activate)

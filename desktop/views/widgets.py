@@ -33,8 +33,7 @@ class Card(QFrame):
 
     def set(self, value: str, detail: str = "") -> None:
         self.value.setText(value)
-        self.detail.setText(detail)
-        self.detail.setVisible(bool(detail))
+        self.detail.setText(detail or " ")
         self.setAccessibleDescription(f"{value} {detail}".strip())
 
 

@@ -48,6 +48,12 @@ STEP_HELP = {
 }
 
 
+def _esc(text: str) -> str:
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("'", "&#39;")
+    )
+
+
 class UiAsker(QObject):
     """Lets a worker thread ask the user a yes/no question on the UI thread and wait for it."""
 
@@ -204,18 +210,19 @@ class RevokePage(StepPage):
 
     def _show_info(self, info: Any) -> None:
         self.revocation = info
-        html = [f"<p><b>{info.provider}</b> · {info.rule_name}</p>"]
+        html = [f"<p><b>{_esc(info.provider)}</b> · {_esc(info.rule_name)}</p>"]
         if info.url:
-            html.append(f"<p>Revoke it here: <a href='{info.url}'>{info.url}</a></p>")
+            url = _esc(info.url)
+            html.append(f"<p>Revoke it here: <a href='{url}'>{url}</a></p>")
         if info.steps:
-            html.append(f"<p>{info.steps}</p>")
+            html.append(f"<p>{_esc(info.steps)}</p>")
         if info.api_description:
             html.append(
                 "<p><b>Or through the API</b> (only if you press the button): "
-                f"{info.api_description}</p>"
+                f"{_esc(info.api_description)}</p>"
             )
         elif info.api_text:
-            html.append(f"<p>{info.api_text}</p>")
+            html.append(f"<p>{_esc(info.api_text)}</p>")
         self.info.setHtml("".join(html))
         self.page_button.setEnabled(bool(info.url))
         self.api_button.setVisible(info.api_key is not None)
