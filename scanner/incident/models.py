@@ -125,6 +125,19 @@ class ScrubResult:
     warnings: tuple[str, ...]
     remaining: int  # copies still present after the scrub
 
+    # the names of scanner.migrate.MigrationResult, for code written against that
+    @property
+    def files_written(self) -> list[str]:
+        return list(self.files)
+
+    @property
+    def state(self) -> str:
+        return "done" if self.migration_id else "nothing"
+
+    @property
+    def messages(self) -> list[str]:
+        return [*self.problems, *self.warnings]
+
 
 @dataclass(frozen=True)
 class IncidentReport:
