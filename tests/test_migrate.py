@@ -274,3 +274,18 @@ def test_undo_list_and_cli_migrate_dry_run(home: Path, keychain) -> None:
     assert "\tdone\t" in listing.stdout
     assert cli("undo", mid).returncode == 0
     assert env.read_text() == f"GITHUB_TOKEN={token}\n"
+
+
+def test_undo_after_the_keychain_value_was_rotated(home: Path, keychain) -> None:
+    """An entry changed since the migration (e.g. an incident's replace step): undo puts the
+    current value back into the file and says so, instead of failing."""
+    token, rotated = tokens.github(), tokens.github()
+    env = home / ".env"
+    env.write_text(f"GITHUB_TOKEN={token}\n")
+    plan, result = migrate(find(env, token, kind="dotenv"), home)
+    account = plan.changes[0].items[0].account
+    Keychain().set(account, rotated)
+    undone = undo(result.migration_id)
+    assert undone.state == "undone"
+    assert env.read_text() == f"GITHUB_TOKEN={rotated}\n"
+    assert any("changed since the migration" in m for m in undone.messages)

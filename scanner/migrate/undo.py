@@ -139,8 +139,19 @@ def _undo(jr: Journal, migration_id: str, keychain: Keychain | None, inventory: 
                 atomic_remove(fe.path, expected_hash=rec.after_hash or "")
             else:
                 original = restore_bytes(current, fe, rec, values, skip)
-                if not skip and content_hash(current) == rec.after_hash:
-                    assert content_hash(original) == fe.before_hash, "undo template mismatch"
+                if (
+                    not skip
+                    and content_hash(current) == rec.after_hash
+                    and content_hash(original) != fe.before_hash
+                ):
+                    # The keychain entry was changed since the migration (e.g. rotated by an
+                    # incident's replace step): the file gets the current secret back, so it
+                    # differs from the original in the secret only.
+                    result.messages.append(
+                        f"{fe.display_path}: restored with the keychain's current value, which "
+                        "changed since the migration (rotated?); only the secret differs from "
+                        "the original."
+                    )
                 atomic_write(fe.path, original, expected_hash=content_hash(current))
         except (OSError, FileChangedError, UnwritableError) as exc:
             failures.append(f"{fe.display_path}: {exc}")
