@@ -284,3 +284,14 @@ def test_newer_schema_is_refused_clearly(home: Path) -> None:
     conn.close()
     with pytest.raises(SchemaError, match="newer Stowaway"):
         Inventory.open(path)
+
+
+def test_skipped_large_file_is_indexed_and_keeps_its_copies(inv: Inventory, home: Path) -> None:
+    big = _note(home, "big.log")
+    secret = tokens.github("ghp")
+    inv.apply_file_scan(scan_of(big, finding(secret, str(big), 1)))
+    big.write_text("y" * 100)
+    skipped = FakeScan(str(big), "text", stat_of(big), None, (), Issue(str(big), "too_large"))
+    assert inv.apply_file_scan(skipped) == []
+    assert not inv.needs_rescan(str(big), stat_of(big))
+    assert len(inv.exposures_in(str(big))) == 1  # not read: nothing is known to be gone

@@ -37,6 +37,8 @@ DB_NAME = "inventory.sqlite3"
 MAX_EVENTS = 20_000  # older history is pruned on open
 # the file was read in full despite the issue (e.g. invalid UTF-8), so its findings are complete
 RECONCILE_WITH_ISSUE = frozenset({"decode"})
+# skipped by design (size cap, binary): indexed so an unchanged file isn't looked at again
+INDEX_WITHOUT_READING = frozenset({"too_large", "binary"})
 
 
 class FileStatLike(Protocol):
@@ -353,6 +355,11 @@ class Inventory:
         if issue is not None:
             if issue.kind == "vanished":
                 return self.mark_file_gone(scan.path)
+            if issue.kind in INDEX_WITHOUT_READING and scan.stat is not None:
+                # skipped on purpose and stable: don't retry until the file changes
+                with self._lock, self.transaction():
+                    self._index(scan, scan.stat, now_utc())
+                return []
             if issue.kind not in RECONCILE_WITH_ISSUE:
                 return []
         stat = scan.stat
@@ -360,27 +367,30 @@ class Inventory:
             return []
         now = now_utc()
         with self._lock, self.transaction():
-            self._conn.execute(
-                "INSERT INTO file_index(path, size, mtime_ns, inode, device, content_hash, "
-                "last_scanned) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(path) DO UPDATE SET "
-                "size=excluded.size, mtime_ns=excluded.mtime_ns, inode=excluded.inode, "
-                "device=excluded.device, content_hash=excluded.content_hash, "
-                "last_scanned=excluded.last_scanned",
-                (
-                    scan.path,
-                    stat.size,
-                    stat.mtime_ns,
-                    stat.inode,
-                    stat.device,
-                    scan.content_hash,
-                    _ts(now),
-                ),
-            )
+            self._index(scan, stat, now)
             findings: Sequence[Finding] = scan.findings
             ignored_path = any(path_matches(g, scan.path) for g in self._ignore_globs())
             if ignored_path:
                 findings = ()
             return self._reconcile(scan.path, findings, now, ignored_path=ignored_path)
+
+    def _index(self, scan: FileScanLike, stat: FileStatLike, now: datetime) -> None:
+        self._conn.execute(
+            "INSERT INTO file_index(path, size, mtime_ns, inode, device, content_hash, "
+            "last_scanned) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(path) DO UPDATE SET "
+            "size=excluded.size, mtime_ns=excluded.mtime_ns, inode=excluded.inode, "
+            "device=excluded.device, content_hash=excluded.content_hash, "
+            "last_scanned=excluded.last_scanned",
+            (
+                scan.path,
+                stat.size,
+                stat.mtime_ns,
+                stat.inode,
+                stat.device,
+                scan.content_hash,
+                _ts(now),
+            ),
+        )
 
     def _reconcile(
         self, path: str, findings: Sequence[Finding], now: datetime, *, ignored_path: bool
