@@ -13,9 +13,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from scanner import x509
 from scanner.inventory.models import Credential, Exposure, ExposureState
+
+if TYPE_CHECKING:
+    from scanner.inventory import Inventory
 
 DEFAULT_ROTATION_DAYS = 90
 DEFAULT_LEAD_DAYS: tuple[int, ...] = (14, 3, 1)
@@ -177,15 +181,15 @@ def facts_for(
 
 
 def lifecycle_facts(
-    inventory: object,
+    inventory: Inventory,
     credential_id: int,
     *,
     now: datetime | None = None,
     rotation_by_provider: Mapping[str, int] | None = None,
 ) -> LifecycleFacts:
     """:func:`facts_for` of one inventory credential."""
-    credential = inventory.credential(credential_id)  # type: ignore[attr-defined]
+    credential = inventory.credential(credential_id)
     if credential is None:
         raise KeyError(f"no credential {credential_id}")
-    exposures = inventory.exposures(credential_id)  # type: ignore[attr-defined]
+    exposures = inventory.exposures(credential_id)
     return facts_for(credential, exposures, now=now, rotation_by_provider=rotation_by_provider)

@@ -12,9 +12,13 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
+from typing import TYPE_CHECKING
 
 from scanner.inventory.models import Credential, CredentialState
 from scanner.lifecycle import DEFAULT_LEAD_DAYS, LifecycleFacts, facts_for
+
+if TYPE_CHECKING:
+    from scanner.inventory import Inventory
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +100,7 @@ def reminders_for(
 
 
 def due_reminders(
-    inventory: object,
+    inventory: Inventory,
     *,
     now: datetime | None = None,
     lead_days: Sequence[int] = DEFAULT_LEAD_DAYS,
@@ -105,8 +109,8 @@ def due_reminders(
     """Every upcoming, due or overdue reminder, most urgent first."""
     now = now or datetime.now(UTC)
     out: list[Reminder] = []
-    for credential in inventory.credentials():  # type: ignore[attr-defined]
-        exposures = inventory.exposures(credential.id)  # type: ignore[attr-defined]
+    for credential in inventory.credentials():
+        exposures = inventory.exposures(credential.id)
         facts = facts_for(credential, exposures, now=now)
         out.extend(reminders_for(credential, facts, now=now, lead_days=lead_days, zone=zone))
     order = {"overdue": 0, "due": 1, "upcoming": 2}

@@ -12,9 +12,13 @@ import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from scanner.inventory.models import Credential, CredentialState, Exposure, ExposureState
 from scanner.lifecycle import LifecycleFacts
+
+if TYPE_CHECKING:
+    from scanner.inventory import Inventory
 
 # Providers whose keys usually open a whole cloud account, production payments or code.
 HIGH_IMPACT_PROVIDERS = frozenset(
@@ -161,19 +165,16 @@ def assess_credential(
     return Risk(score, level, tuple(reasons))
 
 
-def assess(inventory: object, credential_id: int, *, now: datetime | None = None) -> Risk:
+def assess(inventory: Inventory, credential_id: int, *, now: datetime | None = None) -> Risk:
     from scanner.lifecycle import facts_for
 
-    credential = inventory.credential(credential_id)  # type: ignore[attr-defined]
+    credential = inventory.credential(credential_id)
     if credential is None:
         raise KeyError(f"no credential {credential_id}")
-    exposures = inventory.exposures(credential_id)  # type: ignore[attr-defined]
+    exposures = inventory.exposures(credential_id)
     facts = facts_for(credential, exposures, now=now)
     return assess_credential(credential, exposures, facts, now=now)
 
 
-def assess_all(inventory: object, *, now: datetime | None = None) -> dict[int, Risk]:
-    return {
-        c.id: assess(inventory, c.id, now=now)
-        for c in inventory.credentials()  # type: ignore[attr-defined]
-    }
+def assess_all(inventory: Inventory, *, now: datetime | None = None) -> dict[int, Risk]:
+    return {c.id: assess(inventory, c.id, now=now) for c in inventory.credentials()}
