@@ -2,8 +2,9 @@
 
 Flow per file: one prefilter pass over the bytes tells which rules (by keyword) and which format
 derivers (by trigger) can apply; a file with none of them costs nothing more. Otherwise the bytes
-are decoded once, each candidate rule's full pattern runs over the text and over derived segments,
-and every match goes through ``min_entropy``, the rule's validator, the false-positive filters and
+are decoded once, each candidate rule's pattern runs in windows around its keywords in the text
+and in derived segments (only the lines a match can reach, see :mod:`scanner.match.reach`), and
+every match goes through ``min_entropy``, the rule's validator, the false-positive filters and
 inline ``stowaway:ignore`` before becoming a :class:`Finding`. Overlapping matches of several
 rules on one span keep the most specific.
 """
@@ -22,19 +23,21 @@ from scanner.fingerprint import Fingerprinter
 from scanner.formats import DERIVERS, Deriver, Document, Segment, context_key, decode, transform
 from scanner.formats.base import UTF16_BOMS
 from scanner.match.prefilter import LiteralSet, build_literal_set
+from scanner.match.reach import char_reach, line_reach
 from scanner.model import Confidence, Finding, Rule
 from scanner.rules import RulePack, compiled
 
 INLINE_IGNORE = "stowaway:ignore"
 GENERIC_FAMILIES = frozenset({"generic", "urls", "url"})
 GENERIC_TAGS = frozenset({"generic", "url"})
-# Large texts: a rule's pattern runs only in windows around its keywords (whole lines; blocks such
-# as PEM keys that may span many lines get a long window after the keyword).
-WINDOW_MIN_TEXT = 16 * 1024
+# A rule's pattern runs only in windows around its keywords: the keyword's line ± the lines one
+# match can span (scanner.match.reach), or for unbounded patterns whole lines within these many
+# characters (blocks such as PEM keys that span many lines get a long window after the keyword).
 WINDOW_BEFORE = 1024
 WINDOW_AFTER = 2048
 WINDOW_AFTER_BLOCK = 24 * 1024
 BLOCK_HINTS = ("[\\s\\S]", "(?s", "\\n", "[\\S\\s]", "(?is", "(?si")
+ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 CONFIDENCE_RANK = {Confidence.LOW: 0, Confidence.MEDIUM: 1, Confidence.HIGH: 2}
 
 
@@ -80,19 +83,20 @@ class Matcher:
                 self._literal_derivers.append([])
             return index[lit]
 
-        self._keyword_res: list[regex.Pattern[str] | None] = [
-            regex.compile(
-                "|".join(regex.escape(k) for k in sorted(rule.keywords, key=len, reverse=True)),
-                regex.IGNORECASE | regex.ASCII,
-            )
-            if rule.keywords
-            else None
-            for rule in self.rules
+        self._keywords: list[tuple[str, ...]] = [
+            tuple(sorted({k.lower() for k in rule.keywords if k})) for rule in self.rules
         ]
-        self._after = [
-            WINDOW_AFTER_BLOCK if any(h in rule.pattern for h in BLOCK_HINTS) else WINDOW_AFTER
-            for rule in self.rules
-        ]
+        self._reach: list[int | None] = [line_reach(rule.pattern) for rule in self.rules]
+        # Unbounded line reach: character windows, as wide as a match can be when that is known.
+        self._chars: list[tuple[int, int]] = []
+        for rule in self.rules:
+            width = char_reach(rule.pattern)
+            if width is not None:
+                self._chars.append((width, width))
+            elif any(h in rule.pattern for h in BLOCK_HINTS):
+                self._chars.append((WINDOW_BEFORE, WINDOW_AFTER_BLOCK))
+            else:
+                self._chars.append((WINDOW_BEFORE, WINDOW_AFTER))
         self._always: list[int] = []
         for i, rule in enumerate(self.rules):
             keywords = [k.lower().encode("utf-8") for k in rule.keywords if k]
@@ -159,33 +163,46 @@ class Matcher:
         file_kind: str,
     ) -> list[Hit]:
         hits: list[Hit] = []
+        finder = KeywordFinder(text)
         for i in rule_ids:
             rule = self.rules[i]
             pattern = self.patterns[i]
-            for start, end in self._windows(i, text):
+            for start, end in self._windows(i, text, finder):
                 for match in pattern.finditer(text, start, end):
                     hit = self._confirm(doc, segment, text, match, rule, path, file_kind)
                     if hit is not None:
                         hits.append(hit)
         return hits
 
-    def _windows(self, rule_index: int, text: str) -> list[tuple[int, int]]:
-        """Whole-line regions around the rule's keywords (the whole text when it is small)."""
+    def _windows(self, rule_index: int, text: str, finder: KeywordFinder) -> list[tuple[int, int]]:
+        """Where rule ``rule_index`` can match: whole-line regions around its keywords.
+
+        A rule whose matches span at most ``n`` line breaks runs on each keyword's line ± n
+        lines; one with unbounded reach runs on character windows snapped to whole lines.
+        Windows covering most of the text become the whole text (fewer regex calls).
+        """
         size = len(text)
-        keyword_re = self._keyword_res[rule_index]
-        if size <= WINDOW_MIN_TEXT or keyword_re is None:
+        keywords = self._keywords[rule_index]
+        if not keywords:
             return [(0, size)]
-        after = self._after[rule_index]
+        positions = finder.positions(keywords)
+        if not positions:
+            return []
+        reach = self._reach[rule_index]
+        before, after = self._chars[rule_index]
         windows: list[tuple[int, int]] = []
-        for occurrence in keyword_re.finditer(text):
-            pos = occurrence.start()
+        for pos, end in positions:
             if windows and pos < windows[-1][1]:
-                start = windows[-1][0]
-                windows.pop()
+                start, stop = windows.pop()
+                if end <= stop and reach == 0:  # same line: same window
+                    windows.append((start, stop))
+                    continue
             else:
-                start = text.rfind("\n", 0, max(0, pos - WINDOW_BEFORE)) + 1
-            end = text.find("\n", min(size, occurrence.end() + after))
-            windows.append((start, size if end < 0 else end))
+                start, stop = _line_start(text, pos, reach, before), 0
+            windows.append((start, max(stop, _line_end(text, end, reach, after))))
+        covered = sum(e - s for s, e in windows)
+        if covered * 4 >= size * 3:
+            return [(0, size)]
         return windows
 
     def _confirm(
@@ -271,6 +288,64 @@ class Matcher:
             len(secret),
         )
         return Hit(finding, secret, score)
+
+
+class KeywordFinder:
+    """Where keywords occur in one text, ASCII case-insensitively; each keyword searched once."""
+
+    def __init__(self, text: str) -> None:
+        lowered = text.lower()
+        if len(lowered) != len(text):  # a few characters lower-case to two: keep offsets
+            lowered = text.translate(ASCII_LOWER)
+        self._lowered = lowered
+        self._found: dict[str, list[int]] = {}
+
+    def _find(self, keyword: str) -> list[int]:
+        found = self._found.get(keyword)
+        if found is None:
+            found = []
+            lowered = self._lowered
+            pos = lowered.find(keyword)
+            while pos >= 0:
+                found.append(pos)
+                pos = lowered.find(keyword, pos + 1)
+            self._found[keyword] = found
+        return found
+
+    def positions(self, keywords: tuple[str, ...]) -> list[tuple[int, int]]:
+        """(start, end) of every occurrence of any of ``keywords``, in text order."""
+        if len(keywords) == 1:
+            n = len(keywords[0])
+            return [(p, p + n) for p in self._find(keywords[0])]
+        spans = [(p, p + len(k)) for k in keywords for p in self._find(k)]
+        spans.sort()
+        return spans
+
+
+def _line_start(text: str, pos: int, reach: int | None, before: int) -> int:
+    """Start of the line ``reach`` lines above ``pos`` (unbounded: ``before`` chars back)."""
+    if reach is None:
+        return text.rfind("\n", 0, max(0, pos - before)) + 1
+    start = text.rfind("\n", 0, pos) + 1
+    for _ in range(reach):
+        if start == 0:
+            break
+        start = text.rfind("\n", 0, start - 1) + 1
+    return start
+
+
+def _line_end(text: str, end: int, reach: int | None, after: int) -> int:
+    """End of the line ``reach`` lines below ``end`` (unbounded: ``after`` chars on)."""
+    size = len(text)
+    if reach is None:
+        stop = text.find("\n", min(size, end + after))
+        return size if stop < 0 else stop
+    stop = text.find("\n", end)
+    for _ in range(reach):
+        if stop < 0:
+            break
+        stop = text.find("\n", stop + 1)
+    return size if stop < 0 else stop
 
 
 def is_generic(rule: Rule) -> bool:
