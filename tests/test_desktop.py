@@ -260,3 +260,47 @@ def test_layout_is_restored_and_settings_hold_no_secret(home: Path, qtbot) -> No
             text = path.read_bytes()
             for secret in values.values():
                 assert secret.encode() not in text, path
+
+
+def test_first_run_then_settings_dialog(home: Path, qtbot) -> None:
+    from desktop.views.settings_dialog import SettingsDialog
+    from scanner import autostart
+
+    write_tokens(home)
+    ctl = Controller(Services(), tray_available=False, use_dbus=False)
+    qtbot.addWidget(ctl.window)
+    ctl.start()
+    wizard = ctl.first_run
+    assert wizard.isVisible()
+    texts = []
+    while True:
+        texts.append(wizard.currentPage().title())
+        if wizard.currentId() == wizard.pageIds()[-1]:
+            break
+        wizard.next()
+    assert len(texts) == 3 and "offline" in texts[1].lower()
+    wizard.accept()  # "Scan"
+    assert settings_mod.load().first_run_done
+    assert ctl.window.scanning
+    assert wait_until(lambda: not ctl.window.scanning, timeout=60)
+    assert wait_until(lambda: ctl.window.model.rowCount() == 4)
+
+    dialog = SettingsDialog(ctl.window)
+    qtbot.addWidget(dialog)
+    notes = home / "notes"
+    notes.mkdir()
+    dialog.folders.add(str(notes))
+    dialog.excludes.add("~/projects/vendor/**")
+    dialog.lead_days.setText("7, 1")
+    dialog.monitoring.setChecked(False)
+    assert not dialog.start_at_login.isHidden()
+    dialog.start_at_login.setChecked(True)
+    dialog.accept()
+    saved = settings_mod.load()
+    assert saved.watched_folders == (str(notes),)
+    assert saved.excludes == ("~/projects/vendor/**",)
+    assert saved.notification_lead_days == (7, 1)
+    assert saved.monitoring_enabled is False
+    assert autostart.status().enabled
+    autostart.remove()
+    ctl.shutdown()
