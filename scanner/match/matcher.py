@@ -67,9 +67,9 @@ class Matcher:
         self.rules: tuple[Rule, ...] = tuple(rules)
         self.fingerprint = fingerprinter
         self.include_informational = include_informational
-        self.patterns: tuple[regex.Pattern[str], ...] = tuple(
-            compiled(rule.pattern) for rule in self.rules
-        )
+        # Compiled and analysed on first use: most rules never meet a file holding their keywords.
+        self._patterns: list[regex.Pattern[str] | None] = [None] * len(self.rules)
+        self._extent: list[tuple[int | None, int, int] | None] = [None] * len(self.rules)
         literals: list[bytes] = []
         index: dict[bytes, int] = {}
         self._literal_rules: list[list[int]] = []
@@ -86,17 +86,6 @@ class Matcher:
         self._keywords: list[tuple[str, ...]] = [
             tuple(sorted({k.lower() for k in rule.keywords if k})) for rule in self.rules
         ]
-        self._reach: list[int | None] = [line_reach(rule.pattern) for rule in self.rules]
-        # Unbounded line reach: character windows, as wide as a match can be when that is known.
-        self._chars: list[tuple[int, int]] = []
-        for rule in self.rules:
-            width = char_reach(rule.pattern)
-            if width is not None:
-                self._chars.append((width, width))
-            elif any(h in rule.pattern for h in BLOCK_HINTS):
-                self._chars.append((WINDOW_BEFORE, WINDOW_AFTER_BLOCK))
-            else:
-                self._chars.append((WINDOW_BEFORE, WINDOW_AFTER))
         self._always: list[int] = []
         for i, rule in enumerate(self.rules):
             keywords = [k.lower().encode("utf-8") for k in rule.keywords if k]
@@ -108,19 +97,39 @@ class Matcher:
             for trigger in deriver.triggers:
                 self._literal_derivers[literal_id(trigger.lower())].append(d)
         self.literals: LiteralSet = build_literal_set(literals, use_hyperscan)
+        self._literal_text = [lit.decode("utf-8", "surrogateescape") for lit in literals]
+
+    def _compile(self, i: int) -> regex.Pattern[str]:
+        pattern = self._patterns[i] = compiled(self.rules[i].pattern)
+        return pattern
+
+    def _measure(self, i: int) -> tuple[int | None, int, int]:
+        """Lines a match of rule ``i`` can span, else characters before/after its keyword."""
+        pattern = self.rules[i].pattern
+        width = char_reach(pattern)
+        if width is not None:
+            before, after = width, width
+        elif any(h in pattern for h in BLOCK_HINTS):
+            before, after = WINDOW_BEFORE, WINDOW_AFTER_BLOCK
+        else:
+            before, after = WINDOW_BEFORE, WINDOW_AFTER
+        extent = self._extent[i] = (line_reach(pattern), before, after)
+        return extent
 
     @property
     def backend(self) -> str:
         return self.literals.name
 
-    def _candidates(self, data: bytes) -> tuple[list[int], set[int]]:
+    def _candidates(self, data: bytes) -> tuple[list[int], set[int], frozenset[str]]:
+        """Rules and derivers whose keywords/triggers occur in ``data``, and those keywords."""
         present = self.literals.present(data)
         rules: set[int] = set(self._always)
         derivers: set[int] = set()
         for lit in present:
             rules.update(self._literal_rules[lit])
             derivers.update(self._literal_derivers[lit])
-        return sorted(rules), derivers
+        found = frozenset(self._literal_text[lit] for lit in present)
+        return sorted(rules), derivers, found
 
     def scan_bytes(self, raw: bytes, path: str, file_kind: str) -> tuple[list[Hit], bool]:
         """All findings in one file's raw bytes, and whether decoding was lossy."""
@@ -128,9 +137,11 @@ class Matcher:
         doc: Document | None = None
         if data[:2] in UTF16_BOMS:  # keywords are ASCII: look for them in the decoded text
             doc = decode(data, raw_map)
-            rule_ids, deriver_ids = self._candidates(doc.text.encode("utf-8", "surrogateescape"))
+            rule_ids, deriver_ids, found = self._candidates(
+                doc.text.encode("utf-8", "surrogateescape")
+            )
         else:
-            rule_ids, deriver_ids = self._candidates(data)
+            rule_ids, deriver_ids, found = self._candidates(data)
         derivers = [
             deriver
             for d, deriver in enumerate(DERIVERS)
@@ -140,7 +151,9 @@ class Matcher:
             return [], False
         if doc is None:
             doc = decode(data, raw_map)
-        hits = self._match(doc, None, doc.text, rule_ids, path, file_kind) if rule_ids else []
+        hits = (
+            self._match(doc, None, doc.text, rule_ids, found, path, file_kind) if rule_ids else []
+        )
         for deriver in derivers:
             hits.extend(self._derived(doc, deriver, path, file_kind))
         return _most_specific(hits), doc.lossy
@@ -148,9 +161,11 @@ class Matcher:
     def _derived(self, doc: Document, deriver: Deriver, path: str, file_kind: str) -> list[Hit]:
         hits: list[Hit] = []
         for segment in deriver.derive(doc.text):
-            rule_ids, _ = self._candidates(segment.text.encode("utf-8", "surrogateescape"))
+            rule_ids, _, found = self._candidates(segment.text.encode("utf-8", "surrogateescape"))
             if rule_ids:
-                hits.extend(self._match(doc, segment, segment.text, rule_ids, path, file_kind))
+                hits.extend(
+                    self._match(doc, segment, segment.text, rule_ids, found, path, file_kind)
+                )
         return hits
 
     def _match(
@@ -159,14 +174,15 @@ class Matcher:
         segment: Segment | None,
         text: str,
         rule_ids: Iterable[int],
+        found: frozenset[str],
         path: str,
         file_kind: str,
     ) -> list[Hit]:
         hits: list[Hit] = []
-        finder = KeywordFinder(text)
+        finder = KeywordFinder(text, found)
         for i in rule_ids:
             rule = self.rules[i]
-            pattern = self.patterns[i]
+            pattern = self._patterns[i] or self._compile(i)
             for start, end in self._windows(i, text, finder):
                 for match in pattern.finditer(text, start, end):
                     hit = self._confirm(doc, segment, text, match, rule, path, file_kind)
@@ -188,8 +204,7 @@ class Matcher:
         positions = finder.positions(keywords)
         if not positions:
             return []
-        reach = self._reach[rule_index]
-        before, after = self._chars[rule_index]
+        reach, before, after = self._extent[rule_index] or self._measure(rule_index)
         windows: list[tuple[int, int]] = []
         for pos, end in positions:
             if windows and pos < windows[-1][1]:
@@ -293,7 +308,8 @@ class Matcher:
 class KeywordFinder:
     """Where keywords occur in one text, ASCII case-insensitively; each keyword searched once."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, present: frozenset[str] | None = None) -> None:
+        self._present = present  # keywords the prefilter saw (others are not searched for)
         lowered = text.lower()
         if len(lowered) != len(text):  # a few characters lower-case to two: keep offsets
             lowered = text.translate(ASCII_LOWER)
@@ -304,6 +320,8 @@ class KeywordFinder:
         found = self._found.get(keyword)
         if found is None:
             found = []
+            if self._present is not None and keyword not in self._present:
+                return found
             lowered = self._lowered
             pos = lowered.find(keyword)
             while pos >= 0:
