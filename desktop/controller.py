@@ -45,6 +45,7 @@ class Controller(QObject):
         app = QApplication.instance()
         if isinstance(app, QApplication):
             app.setWindowIcon(app_icon())
+            theme.set_preference(load_settings().theme)
             theme.follow_system(app)
         self.window = MainWindow(
             services, self.runner, self.notifier, tray_available=self.tray is not None
@@ -261,6 +262,10 @@ class Controller(QObject):
 
         dialog = SettingsDialog(self.window)
         if dialog.exec():
+            app = QApplication.instance()
+            if isinstance(app, QApplication):
+                theme.set_preference(load_settings().theme)
+                theme.apply(app)
             self.services.reset_engine()
             self._stop_monitor()
             self._apply_monitoring()

@@ -36,8 +36,18 @@ _DARK = {
 }
 
 
+_override: str = "system"  # "system" | "light" | "dark" (scanner.settings.theme)
+
+
+def set_preference(preference: str) -> None:
+    global _override
+    _override = preference if preference in ("light", "dark") else "system"
+
+
 def is_dark() -> bool:
-    """True when the system (or the current palette) is dark."""
+    """True when the user chose dark, or follows a system (or palette) that is dark."""
+    if _override != "system":
+        return _override == "dark"
     app = QGuiApplication.instance()
     if app is None:
         return False
@@ -122,7 +132,9 @@ QListWidget#worst::item { padding: 5px 6px; }
 
 
 def apply(app: QApplication) -> None:
-    """Use Fusion with a palette matching the system scheme (Linux has no native dark style)."""
+    """Use Fusion with a palette matching the scheme (Linux has no native dark style)."""
+    if _override != "system" and app.style().name().lower() not in {"fusion", "windows"}:
+        app.setStyle("Fusion")
     if app.style().name().lower() in {"fusion", "windows"}:
         app.setPalette(_dark_palette() if is_dark() else _light_palette())
     app.setStyleSheet(STYLESHEET)
