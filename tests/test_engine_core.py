@@ -210,3 +210,33 @@ def test_literal_sets_agree_including_case_and_overlaps() -> None:
     for _ in range(300):
         data = b"".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60)))
         assert fast.present(data) == slow.present(data), data
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "export GITHUB_TOKEN={t}",
+        "git remote set-url origin https://alex:{t}@github.com/alex/tools.git",
+        "password = {t}",
+        'headers = {{"Authorization": "Bearer {t}"}}',
+    ],
+)
+def test_bad_checksum_span_is_not_reported_by_generic_rules(line: str) -> None:
+    engine = make_engine(default_rules())
+    for make in (lambda: tokens.github("ghp"), tokens.npm):
+        token = make()
+        broken = token[:-1] + ("A" if token[-1] != "A" else "B")
+        assert engine.scan_text(line.format(t=broken) + "\n") == []
+        (finding,) = engine.scan_text(line.format(t=token) + "\n")
+        assert not finding.rule_id.startswith(("generic", "urls"))
+
+
+def test_equal_matches_resolve_by_rule_id_not_rule_order() -> None:
+    def twin(rule_id: str) -> Rule:
+        return rule(rule_id, r"(?P<secret>zqx_[a-z0-9]{20})", ("zqx_",), confidence=Confidence.HIGH)
+
+    text = f"zqx_{tokens.random_secret(20, 'abcdefghij0123456789')}\n"
+    a, b = twin("zz-provider"), twin("aa-provider")
+    first = make_engine(RulePack((a, b))).scan_text(text)
+    second = make_engine(RulePack((b, a))).scan_text(text)
+    assert [f.rule_id for f in first] == [f.rule_id for f in second] == ["aa-provider"]

@@ -53,6 +53,14 @@ class Hit:
         return f"Hit({self.finding.rule_id} at {self.finding.location})"
 
 
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    """Where a structured rule matched but its validator refused the value (bad checksum)."""
+
+    byte_start: int
+    byte_end: int
+
+
 class Matcher:
     """Compiled rules + prefilter; thread-safe, reusable."""
 
@@ -151,15 +159,17 @@ class Matcher:
             return [], False
         if doc is None:
             doc = decode(data, raw_map)
-        hits = (
+        hits: list[Hit | Rejected] = (
             self._match(doc, None, doc.text, rule_ids, found, path, file_kind) if rule_ids else []
         )
         for deriver in derivers:
             hits.extend(self._derived(doc, deriver, path, file_kind))
         return _most_specific(hits), doc.lossy
 
-    def _derived(self, doc: Document, deriver: Deriver, path: str, file_kind: str) -> list[Hit]:
-        hits: list[Hit] = []
+    def _derived(
+        self, doc: Document, deriver: Deriver, path: str, file_kind: str
+    ) -> list[Hit | Rejected]:
+        hits: list[Hit | Rejected] = []
         for segment in deriver.derive(doc.text):
             rule_ids, _, found = self._candidates(segment.text.encode("utf-8", "surrogateescape"))
             if rule_ids:
@@ -177,8 +187,8 @@ class Matcher:
         found: frozenset[str],
         path: str,
         file_kind: str,
-    ) -> list[Hit]:
-        hits: list[Hit] = []
+    ) -> list[Hit | Rejected]:
+        hits: list[Hit | Rejected] = []
         finder = KeywordFinder(text, found)
         for i in rule_ids:
             rule = self.rules[i]
@@ -229,7 +239,7 @@ class Matcher:
         rule: Rule,
         path: str,
         file_kind: str,
-    ) -> Hit | None:
+    ) -> Hit | Rejected | None:
         try:
             start, end = match.span("secret")
         except IndexError:
@@ -254,7 +264,9 @@ class Matcher:
             except validators.UnknownValidatorError:
                 validation = validators.Validation(valid=None)
             if validation.valid is False:
-                return None
+                if is_generic(rule):
+                    return None
+                return Rejected(*doc.byte_span(doc_start, doc_end))
         if filters.false_positive_reason(secret, line, rule, path) is not None:
             return None
         informational = rule.informational or validation.informational
@@ -366,20 +378,32 @@ def _line_end(text: str, end: int, reach: int | None, after: int) -> int:
     return size if stop < 0 else stop
 
 
+def _overlaps(finding: Finding, spans: list[tuple[int, int]]) -> bool:
+    start, end = finding.byte_start, max(finding.byte_end, finding.byte_start + 1)
+    return any(s < end and start < max(e, s + 1) for s, e in spans)
+
+
 def is_generic(rule: Rule) -> bool:
     """Generic rules (``password = …``, URL userinfo) yield to provider-specific ones."""
     return rule.family in GENERIC_FAMILIES or bool(GENERIC_TAGS.intersection(rule.tags))
 
 
-def _most_specific(hits: list[Hit]) -> list[Hit]:
-    """Drop matches overlapping a better one (by score), keep file order."""
+def _most_specific(found: list[Hit | Rejected]) -> list[Hit]:
+    """Drop matches overlapping a better one (by score), keep file order.
+
+    A span a structured rule's validator refused (a ``ghp_`` with a bad checksum) is no secret:
+    generic and URL matches overlapping it go too, whatever their own shape. Among equal scores
+    the provider-specific rule wins, then the earlier span, then the rule id, so the result
+    doesn't depend on rule order.
+    """
+    rejected = sorted((r.byte_start, r.byte_end) for r in found if isinstance(r, Rejected))
+    hits = [h for h in found if isinstance(h, Hit)]
+    if rejected:
+        hits = [h for h in hits if h.score[1] or not _overlaps(h.finding, rejected)]
     if len(hits) <= 1:
         return hits
-    ordered = sorted(
-        hits,
-        key=lambda h: (h.score, -h.finding.byte_start, h.finding.rule_id),
-        reverse=True,
-    )
+    ordered = sorted(hits, key=lambda h: h.finding.rule_id)
+    ordered.sort(key=lambda h: (h.score, -h.finding.byte_start), reverse=True)  # stable
     starts: list[int] = []
     ends: list[int] = []
     kept: list[Hit] = []
