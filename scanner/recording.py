@@ -61,7 +61,21 @@ def default_roots(home: Path | None = None) -> list[Path]:
 
 
 def _norm(path: str | Path) -> str:
-    return os.path.abspath(os.fspath(path))
+    text = os.fspath(path)
+    return text if os.path.isabs(text) and "/." not in text else os.path.abspath(text)
+
+
+def _walk_strings(engine: Any, roots: Sequence[Path]) -> Iterable[str | Path]:
+    """The engine's walk as plain strings when it offers that (saves a Path per file, which is
+    a third of a no-change rescan), else its public ``iter_files``."""
+    walker_factory = getattr(engine, "_walker", None)
+    if walker_factory is not None:
+        try:
+            walker, _roots = walker_factory(roots)
+            return (item.path for item in walker)
+        except TypeError:
+            pass
+    return engine.iter_files(roots)
 
 
 class Recorder:
@@ -196,7 +210,8 @@ def scan_incremental(
             for event in new:
                 on_event(event)
 
-    for path in engine.iter_files(roots) if files is None else files:
+    walk: Iterable[str | Path] = _walk_strings(engine, roots) if files is None else files
+    for path in walk:
         if cancel is not None and cancel.is_set():
             result.cancelled = True
             break
