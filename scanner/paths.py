@@ -36,3 +36,11 @@ def cache_dir() -> Path:
 
 def home_dir() -> Path:
     return Path(os.path.expanduser("~"))
+
+
+def display_path(path: str) -> str:
+    """``path`` with the home directory shown as ``~`` (for people, not for file access)."""
+    home = os.path.expanduser("~")
+    if path == home or path.startswith(home + os.sep):
+        return "~" + path[len(home) :]
+    return path

@@ -17,6 +17,7 @@ from typing import Any
 
 from scanner import __version__
 from scanner.model import Confidence, Finding, Persistence, Rule
+from scanner.paths import display_path
 from scanner.scan import ScanResult
 
 FORMATS = ("text", "json", "sarif", "csv")
@@ -61,13 +62,6 @@ def group_by_credential(findings: Sequence[Finding]) -> list[Credential]:
         items.sort(key=lambda f: (CONFIDENCE_ORDER.get(f.confidence, 3), f.path, f.line))
         creds.append(Credential(fp, tuple(items)))
     return sorted(creds, key=Credential.sort_key)
-
-
-def _display_path(path: str) -> str:
-    home = os.path.expanduser("~")
-    if path == home or path.startswith(home + os.sep):
-        return "~" + path[len(home) :]
-    return path
 
 
 def finding_dict(finding: Finding) -> dict[str, Any]:
@@ -352,7 +346,7 @@ def to_text(
                 bits.append(copy.context_key)
             if copy.encoding:
                 bits.append(copy.encoding)
-            lines.append(f"       {_display_path(copy.location)}  [{', '.join(bits)}]")
+            lines.append(f"       {display_path(copy.location)}  [{', '.join(bits)}]")
         if n > max_copies:
             lines.append(f"       … and {n - max_copies} more")
         rule = rules.get(f.rule_id)

@@ -42,6 +42,7 @@ from desktop.snippet import redacted_snippet
 from desktop.views.widgets import EmptyState, risk_pill
 from desktop.workers import JobContext, JobRunner
 from scanner.inventory.models import Credential, CredentialState, Exposure
+from scanner.paths import display_path
 
 REVEAL_SECONDS = 8
 CLIPBOARD_SECONDS = 30
@@ -303,7 +304,7 @@ class DetailPane(QWidget):
         for exp in exposures:
             item = QTreeWidgetItem(
                 [
-                    f"{exp.path}:{exp.line}",
+                    f"{display_path(exp.path)}:{exp.line}",
                     describe_file_kind(exp.file_kind),
                     f"{exp.first_seen.astimezone():%Y-%m-%d}",
                 ]

@@ -148,9 +148,13 @@ class OverviewPage(QWidget):
         for cred in exposed_creds[:WORST]:
             risk = risks.get(cred.id)
             level = risk.level.capitalize() if risk else "Unrated"
-            why = f" — {risk.explanation}" if risk and risk.explanation else ""
-            copies = f"{cred.present_copies} cop{'ies' if cred.present_copies != 1 else 'y'}"
-            item = QListWidgetItem(f"{level}:  {cred.rule_name}  {cred.preview}  ·  {copies}{why}")
+            # the risk explanation starts with the number of copies and where they are
+            why = (
+                risk.explanation
+                if risk and risk.explanation
+                else (f"{cred.present_copies} cop{'ies' if cred.present_copies != 1 else 'y'}")
+            )
+            item = QListWidgetItem(f"{level}:  {cred.rule_name}  {cred.preview}  ·  {why}")
             item.setData(Qt.ItemDataRole.UserRole, cred.id)
             if risk is not None:
                 colours = theme.risk_colours(risk.level)

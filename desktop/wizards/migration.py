@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from desktop.services import Services
 from desktop.workers import Job, JobContext, JobRunner
+from scanner.paths import display_path
 
 
 def _esc(text: str) -> str:
@@ -37,7 +38,7 @@ def plan_html(plan: Any) -> str:
         warn = "".join(f"<p style='color:#a3520b'>⚠ {_esc(w)}</p>" for w in change.warnings)
         parts.append(
             f"<h3 style='margin-bottom:2px'>{_esc(change.title)}</h3>"
-            f"<p style='margin:2px 0'><b>File:</b> {_esc(change.path)}</p>"
+            f"<p style='margin:2px 0'><b>File:</b> {_esc(display_path(change.path))}</p>"
             f"<p style='margin:2px 0'><b>Before:</b> {_esc(change.before)}</p>"
             f"<p style='margin:2px 0'><b>After:</b> {_esc(change.after)}</p>"
             f"<p style='margin:2px 0'><b>Your tools:</b> {_esc(change.consumer)}</p>{warn}"
@@ -61,7 +62,7 @@ class PlanPage(QWizardPage):
         self.text.setHtml("<p>Working out the plan…</p>")
         layout.addWidget(self.text, 1)
         self.confirm = QCheckBox(
-            "Rewrite these files. (The originals are kept in the journal; Undo restores them.)"
+            "Rewrite these files. (Undo rebuilds them byte for byte from the keychain.)"
         )
         self.confirm.setAccessibleName("Confirm the migration")
         self.confirm.setEnabled(False)
