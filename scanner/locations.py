@@ -236,7 +236,13 @@ HISTORY_FILES = (
     ".bash_history", ".zsh_history", ".zhistory", ".histfile", ".sh_history",
     ".local/share/fish/fish_history", ".local/share/powershell/PSReadLine/ConsoleHost_history.txt",
 )  # fmt: skip
-NOTES_DIRS = ("Documents", "Notes", "notes", "Desktop", "Downloads", "Obsidian", "Dropbox/Notes")
+NOTES_DIRS = (
+    "Documents", "Notes", "notes", "Desktop", "Downloads", "Obsidian",
+    # synced folders: a copy there is also on the provider's servers and every synced device
+    "Dropbox", "OneDrive", "Google Drive", "GoogleDrive", "Nextcloud", "ownCloud",
+    "pCloud Drive", "Sync", "Library/Mobile Documents/com~apple~CloudDocs",
+    "Library/CloudStorage",
+)  # fmt: skip
 CODE_DIRS = (
     "src", "code", "Code", "projects", "Projects", "dev", "Developer", "work", "git", "repos",
     "workspace", "Workspace", "go/src", "source", "Sites",

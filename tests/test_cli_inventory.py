@@ -96,3 +96,20 @@ def test_ignore_fingerprint_and_path(home: Path, planted, capsys) -> None:
     assert code == 2 and "no ignore rule" in err
     code, _, err = _run(capsys, "ignore")
     assert code == 2
+
+
+def test_inventory_sorts_by_risk_and_says_why(home: Path, planted, capsys) -> None:
+    synced = home / "Dropbox"
+    synced.mkdir()
+    (synced / "keys.txt").write_text(f"github: {planted['a']}\n")
+    _run(capsys, "scan", "--no-progress")
+    _, out, _ = _run(capsys, "inventory", "--format", "json")
+    creds = json.loads(out)["credentials"]
+    assert [c["provider"] for c in creds] == ["GitHub", "npm"]  # 3 copies, one synced, first
+    assert creds[0]["risk_score"] > creds[1]["risk_score"]
+    assert creds[0]["risk_explanation"].startswith("3 copies, one in a synced folder")
+    _, text, _ = _run(capsys, "inventory")
+    assert "risk " in text and "one in a synced folder" in text
+    _, out, _ = _run(capsys, "inventory", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert rows[0]["risk_level"] in ("high", "critical") and rows[0]["risk_explanation"]

@@ -22,6 +22,7 @@ from scanner.inventory import (
     Inventory,
     SchemaError,
 )
+from scanner.risk import Risk, assess
 
 EXIT_OK, EXIT_ERROR = 0, 2
 JSON_VERSION = 1
@@ -29,8 +30,8 @@ CSV_COLUMNS = (
     "credential_id", "fingerprint", "provider", "rule_id", "rule_name", "preview", "state",
     "exposed", "persistence", "confidence", "informational", "owner", "notes", "expires_at",
     "rotation_days", "last_rotated_at", "first_seen", "last_seen", "present_copies",
-    "exposure_id", "path", "line", "column", "file_kind", "exposure_state",
-    "exposure_first_seen", "exposure_last_seen",
+    "risk_score", "risk_level", "risk_explanation", "exposure_id", "path", "line", "column",
+    "file_kind", "exposure_state", "exposure_first_seen", "exposure_last_seen",
 )  # fmt: skip
 
 
@@ -67,8 +68,8 @@ def _local(value: datetime | None) -> str:
     return "" if value is None else value.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
-def credential_dict(cred: Credential) -> dict[str, Any]:
-    return {
+def credential_dict(cred: Credential, risk: Risk | None = None) -> dict[str, Any]:
+    item: dict[str, Any] = {
         "id": cred.id,
         "fingerprint": cred.fingerprint,
         "provider": cred.provider,
@@ -90,6 +91,11 @@ def credential_dict(cred: Credential) -> dict[str, Any]:
         "present_copies": cred.present_copies,
         "file_kinds": list(cred.file_kinds),
     }
+    if risk is not None:
+        item["risk_score"] = risk.score
+        item["risk_level"] = risk.level
+        item["risk_explanation"] = risk.explanation
+    return item
 
 
 def exposure_dict(exp: Exposure) -> dict[str, Any]:
@@ -112,16 +118,20 @@ def _safe_cell(value: Any) -> Any:
     return value
 
 
-def _select(inv: Inventory, args: argparse.Namespace) -> list[Credential]:
+def _select(inv: Inventory, args: argparse.Namespace) -> list[tuple[Credential, Risk]]:
+    """The selected credentials with their risk, riskiest first."""
     state = CredentialState(args.state) if args.state else None
     exposed_only = not args.all and state is None
-    return inv.credentials(state=state, provider=args.provider, exposed_only=exposed_only)
+    creds = inv.credentials(state=state, provider=args.provider, exposed_only=exposed_only)
+    rated = [(cred, assess(inv, cred.id)) for cred in creds]
+    rated.sort(key=lambda pair: (-pair[1].score, -pair[0].present_copies, pair[0].id))
+    return rated
 
 
-def render_json(inv: Inventory, creds: list[Credential], include_gone: bool) -> str:
+def render_json(inv: Inventory, creds: list[tuple[Credential, Risk]], include_gone: bool) -> str:
     items = []
-    for cred in creds:
-        item = credential_dict(cred)
+    for cred, risk in creds:
+        item = credential_dict(cred, risk)
         item["exposures"] = [
             exposure_dict(e) for e in inv.exposures(cred.id, include_gone=include_gone)
         ]
@@ -134,17 +144,17 @@ def render_json(inv: Inventory, creds: list[Credential], include_gone: bool) -> 
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
-def render_csv(inv: Inventory, creds: list[Credential], include_gone: bool) -> str:
+def render_csv(inv: Inventory, creds: list[tuple[Credential, Risk]], include_gone: bool) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    for cred in creds:
-        c = credential_dict(cred)
+    for cred, risk in creds:
+        c = credential_dict(cred, risk)
         base = [c[k] for k in (
             "id", "fingerprint", "provider", "rule_id", "rule_name", "preview", "state",
             "exposed", "persistence", "confidence", "informational", "owner", "notes",
             "expires_at", "rotation_days", "last_rotated_at", "first_seen", "last_seen",
-            "present_copies",
+            "present_copies", "risk_score", "risk_level", "risk_explanation",
         )]  # fmt: skip
         exposures = inv.exposures(cred.id, include_gone=include_gone)
         if not exposures:
@@ -157,18 +167,19 @@ def render_csv(inv: Inventory, creds: list[Credential], include_gone: bool) -> s
     return out.getvalue()
 
 
-def render_text(inv: Inventory, creds: list[Credential], *, all_: bool) -> str:
+def render_text(inv: Inventory, creds: list[tuple[Credential, Risk]], *, all_: bool) -> str:
     stats = inv.stats()
     lines: list[str] = []
     if not creds:
         what = "credentials" if all_ else "credentials with a plaintext copy"
         lines.append(f"No {what} in the inventory.")
-    for cred in creds:
+    for cred, risk in creds:
         flag = "EXPOSED" if cred.exposed else cred.state.value
         lines.append(
             f"#{cred.id:<4} {flag:<8} {cred.rule_name}  {cred.preview}  "
             f"({cred.present_copies} {'copy' if cred.present_copies == 1 else 'copies'})"
         )
+        lines.append(f"       risk {risk.level} ({risk.score}): {risk.explanation}")
         details = [f"state {cred.state.value}", f"first seen {_local(cred.first_seen)}"]
         if cred.expires_at:
             details.append(f"expires {_local(cred.expires_at)}")
@@ -189,16 +200,18 @@ def render_text(inv: Inventory, creds: list[Credential], *, all_: bool) -> str:
 def render_show(inv: Inventory, cred: Credential, fmt: str) -> str:
     exposures = inv.exposures(cred.id, include_gone=True)
     if fmt == "json":
-        item = credential_dict(cred)
+        item = credential_dict(cred, assess(inv, cred.id))
         item["exposures"] = [exposure_dict(e) for e in exposures]
         item["history"] = [
             {"at": _iso(e.at), "kind": e.kind, "message": e.message}
             for e in reversed(inv.recent_events(credential_id=cred.id, limit=100))
         ]
         return json.dumps(item, indent=2, ensure_ascii=False) + "\n"
+    risk = assess(inv, cred.id)
     lines = [
         f"#{cred.id} {cred.rule_name} ({cred.provider})  {cred.preview}",
         f"  fingerprint  {cred.fingerprint}",
+        f"  risk         {risk.level} ({risk.score}): {risk.explanation}",
         f"  state        {cred.state.value}{'  — EXPOSED' if cred.exposed else ''}",
         f"  persistence  {cred.persistence}, confidence {cred.confidence}",
         f"  first seen   {_local(cred.first_seen)}, last seen {_local(cred.last_seen)}",
