@@ -302,3 +302,109 @@ def test_private_key_blocks_are_kept() -> None:
     key = tokens.pem_private_key("openssh")
     assert reason(key, key.splitlines()[0], HIGH) is None
     assert reason(key, key, HIGH) is None
+
+
+# --- test code and fixtures -------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/home/u/src/app/tests/test_auth.py",
+        "/home/u/src/app/test/helpers.py",
+        "/home/u/src/app/auth_test.go",
+        "/home/u/src/web/src/login.spec.ts",
+        "/home/u/src/web/src/__tests__/login.js",
+        "/home/u/src/app/spec/models/user_spec.rb",
+        "/home/u/src/app/fixtures/users.json",
+        "/home/u/src/app/conftest.py",
+        "/home/u/src/app/UserServiceTest.java",
+    ],
+)
+def test_generic_matches_in_test_code_dropped(path: str) -> None:
+    value = tokens.random_secret(24)
+    line = f'    assert login(user, token="{value}") is None'
+    assert reason(value, line, GENERIC, path) == "test code or fixture"
+    assert reason(value, line, GENERIC_TAG, path) == "test code or fixture"
+
+
+def test_structured_tokens_in_test_code_kept() -> None:
+    token = tokens.github("ghp")
+    assert reason(token, f'TOKEN = "{token}"', HIGH, "/home/u/src/app/tests/test_api.py") is None
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/home/u/src/app/.env",
+        "/home/u/src/app/latest/config.py",  # 'test' inside a word
+        "/home/u/src/app/contest_results.py",
+        "/home/u/notes/testimony.md",
+    ],
+)
+def test_ordinary_files_are_not_test_code(path: str) -> None:
+    value = tokens.random_secret(24)
+    assert reason(value, f"API_TOKEN={value}", GENERIC, path) is None
+
+
+def test_home_folder_named_test_is_not_test_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    from scanner.filters import testfiles
+
+    monkeypatch.setattr(testfiles, "_home", lambda: "/home/test")
+    value = tokens.random_secret(24)
+    assert reason(value, f"API_TOKEN={value}", GENERIC, "/home/test/src/app/.env") is None
+    assert reason(value, f"token={value}", GENERIC, "/home/test/src/app/tests/t.py") is not None
+
+
+# --- UUIDs ------------------------------------------------------------------------------------
+def test_uuid_needs_a_strongly_secret_name() -> None:
+    uuid = "3f0c7a52-8d1e-4b6a-9c2f-51d7e0a4b9c3"
+    assert reason(uuid, f'login(user, token="{uuid}")') == "UUID identifier"
+    assert reason(uuid, f'"ChangeToken": "{uuid}"') == "UUID identifier"
+    assert reason(uuid, f"HEROKU_API_KEY={uuid}") is None
+    assert reason(uuid, f"client_secret: {uuid}") is None
+    assert reason(uuid, f"AUTH_TOKEN={uuid}") is None
+
+
+# --- references -------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("value", "line"),
+    [
+        ("github/3f2a9c1d", "stowaway exec --env GITHUB_TOKEN=github/3f2a9c1d -- gh repo list"),
+        ("openai-2/0a1b2c3d-2", "OPENAI_API_KEY=openai-2/0a1b2c3d-2"),
+        ("stowaway:keychain:github/3f2a9c1d", "# GH_TOKEN=[stowaway:keychain:github/3f2a9c1d]"),
+    ],
+)
+@pytest.mark.parametrize("rule", [GENERIC, MEDIUM, HIGH])
+def test_stowaway_keychain_references_dropped(value: str, line: str, rule: Rule) -> None:
+    assert reason(value, line, rule) is not None
+
+
+def test_function_calls_and_arn_parts_are_not_values() -> None:
+    assert reason("base64url", "Routable token: base64url(routing + 16 bytes)") is not None
+    assert reason("utf8_to_utf16_dup", "password = utf8_to_utf16_dup(v);") is not None
+    arn = "arn:aws:secretsmanager:us-west-2:123456789012:secret:MyDbSecret-a1b2c3"
+    assert reason("MyDbSecret-a1b2c3", f'"ARN": "{arn}",') == "part of an AWS resource name"
+    value = tokens.random_secret(20)
+    assert reason(value, f"password = {value}  # rotate(quarterly)") is None
+
+
+def test_secret_position_is_the_match_not_the_first_occurrence() -> None:
+    value = tokens.random_secret(18)
+    line = f'("{value}", "TEST_TOKEN={value}"),'
+    column = line.rindex(value)
+    assert false_positive_reason(value, line, GENERIC, "/home/u/n.txt", column) is not None
+    assert false_positive_reason(value, line, GENERIC, "/home/u/n.txt", 2) is None
+
+
+# --- placeholders in URLs and example hosts ---------------------------------------------------
+@pytest.mark.parametrize("word", ["TOKEN", "PASSWORD", "secret", "apikey"])
+def test_placeholder_word_as_url_password(word: str) -> None:
+    line = f"# https://user:{word}@host.corp.internal/repo.git"
+    assert reason(word, line, MEDIUM) == "placeholder value"
+
+
+def test_credentials_for_documentation_hosts_dropped() -> None:
+    assert reason("xyz", "new URL('https://abc:xyz@example.com')", MEDIUM) is not None
+    assert reason("thing", '"http://evil:thing@www.example.org/x"', MEDIUM) is not None
+    value = tokens.random_secret(16)
+    assert reason(value, f"https://ci:{value}@nexus.example.corp/x", MEDIUM) is None
+    assert reason(value, f"https://ci:{value}@example.company.com/x", MEDIUM) is None

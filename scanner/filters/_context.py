@@ -25,9 +25,12 @@ class Candidate:
     line: str
     rule: Rule
     path: str
+    column: int | None = None  # 0-based offset of the secret in ``line`` when the caller knows it
 
     @cached_property
     def span(self) -> tuple[int, int]:
+        if self.column is not None and self.line.startswith(self.secret, self.column):
+            return self.column, self.column + len(self.secret)
         start = self.line.find(self.secret) if self.secret else -1
         if start < 0:
             return len(self.line), len(self.line)

@@ -6,6 +6,8 @@ import base64
 import hashlib
 import json
 
+import regex
+
 from scanner.filters._context import Candidate
 
 # SHA-256 of example values from public documentation, kept as digests so this source file does
@@ -21,6 +23,9 @@ DOCUMENTED_DIGESTS: dict[str, str] = {
 }
 
 EXAMPLE_WORDS = ("EXAMPLE", "example", "Example")
+# ``user:pass@`` followed by a domain reserved for documentation (RFC 2606): no service answers
+# there, so the credential is an illustration (``new URL('https://abc:xyz@example.com')``).
+EXAMPLE_HOST = regex.compile(r"^@(?:[\w-]+\.)*example\.(?:com|org|net)(?![\w-])", regex.IGNORECASE)
 
 
 def _jwt_io_sample(secret: str) -> bool:
@@ -50,4 +55,6 @@ def documented_example(c: Candidate) -> str | None:
         return "documented example value"
     if secret.startswith("eyJ") and _jwt_io_sample(secret):
         return "documented example JWT (jwt.io sample)"
+    if not c.structured and c.after.startswith("@") and EXAMPLE_HOST.match(c.after):
+        return "credential for a documentation example host"
     return None

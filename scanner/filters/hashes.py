@@ -41,10 +41,21 @@ SECRET_WORDS = words(
     "key token secret password passwd pwd pass auth credential credentials apikey "
     "bearer private session cookie"
 )
+# UUIDs are identifiers far more often than credentials (request ids, user ids, ``token=<uuid>``
+# fixtures): one counts only under a name that says secret on its own.
+STRONG_SECRET_WORDS = words("secret password passwd pwd apikey credential credentials private")
+STRONG_PAIRS = (("api", "key"), ("api", "token"), ("auth", "token"), ("access", "token"))
 
 
 def _key_is_secretish(key: str) -> bool:
     return any(w in SECRET_WORDS for w in components(key))
+
+
+def _key_is_strongly_secret(key: str) -> bool:
+    parts = components(key)
+    if STRONG_SECRET_WORDS.intersection(parts):
+        return True
+    return any(a in parts and b in parts for a, b in STRONG_PAIRS)
 
 
 def hash_or_id(c: Candidate) -> str | None:
@@ -58,7 +69,7 @@ def hash_or_id(c: Candidate) -> str | None:
         return "hash digest"
     if secret[:7].lower() in {"sha512-", "sha384-", "sha256-"} or secret.startswith("sha1-"):
         return "subresource integrity hash"
-    if UUID.fullmatch(secret) and not _key_is_secretish(c.key_name):
+    if UUID.fullmatch(secret) and not _key_is_strongly_secret(c.key_name):
         return "UUID identifier"
     if HEX.fullmatch(secret) and len(secret) in HEX_LENGTHS:
         key_words = set(components(c.key_name))

@@ -52,10 +52,13 @@ def placeholder(c: Candidate) -> str | None:
         return "repeated character"
     if longest_sequence(secret) >= 8:
         return "sequential characters"
+    lowered = secret.lower()
+    if not c.structured and lowered in PLACEHOLDER_VALUES:
+        # ``https://user:TOKEN@host``, ``curl -u me:password``: the word where the value goes.
+        return "placeholder value"
     if not c.generic:
         return None
-    lowered = secret.lower()
-    if lowered in PLACEHOLDER_VALUES or PROSE.search(secret):
+    if PROSE.search(secret):
         return "placeholder value"
     if len(set(lowered)) <= 2:
         return "repeated character"

@@ -29,8 +29,14 @@ REFERENCE = regex.compile(
     | ^(?:os\.environ|os\.getenv|getenv|process\.env|ENV\[|ENV\.fetch|System\.getenv
         |Environment\.GetEnvironmentVariable|env\(|secrets\.|vars\.)
     | ^keyring\s+get\b | ^(?:pass|gopass)\s+show\b | ^security\s+find-\w+-password\b
+    | ^\[?stowaway:keychain:                       # the marker Stowaway leaves after a migration
+    | ^stowaway\s+get\b
     """
 )
+ARN_BEFORE = regex.compile(r"\barn:aws[\w-]*:[\w-]+:[\w-]*:\d*:[^\s\"'`]*$")
+# A Stowaway keychain entry name, ``<provider>/<8 hex of the fingerprint>`` (``-2``… when taken):
+# what ``stowaway get``/``exec --env VAR=NAME`` and migrated files refer to; never a secret.
+KEYCHAIN_ENTRY = regex.compile(r"[a-z0-9][a-z0-9._-]{0,63}/[0-9a-f]{8}(?:-\d{1,3})?")
 # Generic rules: the value sits inside such an expression (``os.environ["DB_PASSWORD"]``).
 INSIDE = regex.compile(
     r"""(?x)
@@ -58,8 +64,14 @@ def reference(c: Candidate) -> str | None:
     secret = c.secret.strip().strip("\"'")
     if REFERENCE.search(secret):
         return "reference to a secret stored elsewhere"
+    if KEYCHAIN_ENTRY.fullmatch(secret):
+        return "reference to a Stowaway keychain entry"
     if not c.generic:
         return None
+    if c.after.startswith("("):  # ``token = derive_key(…)``: a call, not a literal
+        return "function call, not a value"
+    if ARN_BEFORE.search(c.before[-200:]):  # ``arn:aws:secretsmanager:…:secret:NAME-a1b2c3``
+        return "part of an AWS resource name"
     if INSIDE.search(c.before[-120:]) and (CLOSES.match(c.after) or not c.after):
         return "reference to a secret stored elsewhere"
     return None

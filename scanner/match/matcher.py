@@ -267,7 +267,7 @@ class Matcher:
                 if is_generic(rule):
                     return None
                 return Rejected(*doc.byte_span(doc_start, doc_end))
-        if filters.false_positive_reason(secret, line, rule, path) is not None:
+        if filters.false_positive_reason(secret, line, rule, path, start - line_start) is not None:
             return None
         informational = rule.informational or validation.informational
         if informational and not self.include_informational:
