@@ -12,15 +12,34 @@ import regex
 
 from scanner import validators
 from scanner.fingerprint import Fingerprinter
+from scanner.match.reach import char_reach, line_reach
+from scanner.model import Rule
 from scanner.rules import RulePack, compiled
+from scanner.rules.common_words import common_sample
 
 if TYPE_CHECKING:
     from scanner.scan import Engine
 
 MIN_EXAMPLES = 2
 MIN_NEGATIVES = 1
-MIN_KEYWORD_LENGTH = 2
+MIN_KEYWORD_LENGTH = 3
+# A rule whose match reaches at most this many lines (or characters) past its keyword is searched
+# only there, so a common keyword costs one short regex call per occurrence; wider rules need
+# keywords that ordinary text doesn't contain.
+CHEAP_LINE_REACH = 8
+CHEAP_CHAR_REACH = 256
 LINT_KEY = bytes(32)  # fingerprints are irrelevant here; never touch the user's key file
+
+
+def _cheap_or_generic(rule: Rule) -> bool:
+    """Generic rules key on names (``password``, ``token``) by design; narrow rules are cheap."""
+    if rule.family in {"generic", "urls"} or {"generic", "url"}.intersection(rule.tags):
+        return True
+    lines = line_reach(rule.pattern)
+    if lines is not None and lines <= CHEAP_LINE_REACH:
+        return True
+    chars = char_reach(rule.pattern)
+    return chars is not None and chars <= CHEAP_CHAR_REACH
 
 
 def lint_engine(pack: RulePack) -> Engine:
@@ -55,6 +74,11 @@ def lint(pack: RulePack, engine: Engine | None = None) -> list[str]:
                 problems.append(f"{where}: keyword {kw!r} must be lower-case")
             if len(kw) < MIN_KEYWORD_LENGTH:
                 problems.append(f"{where}: keyword {kw!r} is too short to prefilter")
+            elif kw in common_sample() and not _cheap_or_generic(rule):
+                problems.append(
+                    f"{where}: keyword {kw!r} occurs in ordinary words and the pattern reaches far "
+                    "from it: use a keyword every match contains that ordinary text doesn't"
+                )
         if len(rule.examples) < MIN_EXAMPLES:
             problems.append(f"{where}: needs at least {MIN_EXAMPLES} examples")
         if len(rule.negative_examples) < MIN_NEGATIVES:
