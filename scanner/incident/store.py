@@ -42,13 +42,12 @@ def _dt(value: str | None) -> datetime | None:
 @contextmanager
 def _db(inventory: Inventory) -> Iterator[sqlite3.Connection]:
     """The inventory's connection, in one write transaction."""
-    with inventory._lock, inventory.transaction():
-        yield inventory._conn
+    with inventory.write_transaction() as conn:
+        yield conn
 
 
 def _rows(inventory: Inventory, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
-    with inventory._lock:
-        return inventory._conn.execute(sql, params).fetchall()
+    return inventory.query(sql, params)
 
 
 def create(

@@ -273,6 +273,18 @@ class Inventory:
                 self._conn.execute("COMMIT")
                 self._pending.clear()
 
+    @contextmanager
+    def write_transaction(self) -> Iterator[sqlite3.Connection]:
+        """The connection, under the lock and inside one (nestable) write transaction: for
+        modules keeping their own tables in this database (incidents). Rolled back on error."""
+        with self._lock, self.transaction():
+            yield self._conn
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        """Rows of one read-only statement, run under the lock."""
+        with self._lock:
+            return self._conn.execute(sql, params).fetchall()
+
     def _q(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
         return self._conn.execute(sql, params).fetchall()
 
