@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from scanner.keychain import Keychain
+from scanner.migrate.undo_data import UNDO_SERVICE
 from tests import tokens
 from tests.test_migrate_support import plaintext_hits
 
@@ -49,10 +50,13 @@ def make_home(root: Path) -> tuple[Path, dict[str, str], dict[Path, bytes]]:
         "note": tokens.openai(),
         "aws_id": tokens.aws_access_key_id(),
         "aws_secret": tokens.aws_secret_access_key(),
+        "unknown": tokens.random_secret(24),  # no rule knows it: only the undo data holds it
     }
     files = {
         home / "proj" / ".env": f"A=1\nGITHUB_TOKEN={t['env']}\n".encode(),
-        home / ".bash_history": f"ls\nnpm login --token {t['hist']}\npwd\n".encode(),
+        home / ".bash_history": (
+            f"ls\ncurl -u me:{t['unknown']} -H 'Authorization: Bearer {t['hist']}' x\npwd\n"
+        ).encode(),
         home / "Notes" / "todo.md": f"- rotate {t['note']} soon\n".encode(),
         home / ".aws" / "credentials": (
             f"[default]\naws_access_key_id = {t['aws_id']}\n"
@@ -83,6 +87,7 @@ BOUNDARIES = (
     [("begin", 1)]
     + [("store", n) for n in range(1, 5)]
     + [("verify", n) for n in range(1, 5)]
+    + [("store-undo", 1), ("verify-undo", 1)]
     + [("commit", 1)]
     + [("write", n) for n in range(1, 6)]
     + [("mark", 1)]
@@ -119,7 +124,7 @@ def test_kill_at_step_then_recover(tmp_path: Path, keychain, step: str, n: int) 
     assert all(migrated.values()) if state == "done" else not any(migrated.values())
     secrets = {
         home / "proj" / ".env": [t["env"]],
-        home / ".bash_history": [t["hist"]],
+        home / ".bash_history": [t["hist"], t["unknown"]],
         home / "Notes" / "todo.md": [t["note"]],
         home / ".aws" / "credentials": [t["aws_id"], t["aws_secret"]],
     }
@@ -137,6 +142,7 @@ def test_kill_at_step_then_recover(tmp_path: Path, keychain, step: str, n: int) 
         record = jr.migrations()[0]
         assert not jr.migrations(("begun", "committed"))
         items = [(i.service, i.account) for c in record.plan.changes for i in c.items]
+    items.append((UNDO_SERVICE, record.id))
     kc = Keychain()
     stored = {svc_acct: kc.get(svc_acct[1], service=svc_acct[0]) for svc_acct in items}
     if state == "done":
@@ -152,6 +158,19 @@ def test_kill_at_step_then_recover(tmp_path: Path, keychain, step: str, n: int) 
             hits = plaintext_hits(v, home)
             assert hits == ([] if migrated[path] else [str(path)])
     assert not list(home.rglob("*.stowaway.tmp"))
+    if state == "done":  # the recovered migration still undoes byte for byte
+        undo_env = env_for(home, t)
+        undone = subprocess.run(
+            [sys.executable, "-m", "scanner", "undo", record.id],
+            capture_output=True,
+            text=True,
+            env=undo_env,
+            cwd=ROOT,
+            timeout=120,
+        )
+        assert undone.returncode == 0, undone.stdout + undone.stderr
+        assert all(path.read_bytes() == data for path, data in originals.items())
+        assert kc.get(record.id, service=UNDO_SERVICE) is None
 
 
 def test_uninterrupted_run_completes(tmp_path: Path, keychain) -> None:

@@ -16,6 +16,8 @@ from scanner.keychain import Keychain
 from scanner.migrate import MigrationError, plan_findings, run_plan, undo
 from scanner.migrate.journal import Journal
 from scanner.migrate.plan import content_hash
+from scanner.migrate.undo import UndoError
+from scanner.migrate.undo_data import UNDO_SERVICE
 from tests import tokens
 from tests.test_migrate_support import find, migrate, plaintext_hits
 
@@ -245,16 +247,82 @@ def test_name_collision_with_a_different_secret_is_refused(home: Path, keychain)
 
 
 def test_journal_has_no_plaintext_and_is_private(home: Path, keychain) -> None:
+    """A second secret no rule knows sits on the history line with the token: the rest of the
+    removed command goes to the keychain's undo data, never to Stowaway's files; undo still
+    restores the exact bytes, then drops the undo data."""
     token = tokens.github()
+    password = tokens.random_secret(24)
     hist = home / ".bash_history"
-    hist.write_text(f"export GH={token}\nls\n")
-    migrate(find(hist, token, kind="bash_history"), home)
+    original = (
+        f'ls\ncurl -u me:{password} -H "Authorization: token {token}" https://api.github.com\npwd\n'
+    ).encode()
+    hist.write_bytes(original)
+    _plan, result = migrate(find(hist, token, kind="bash_history"), home)
+    assert hist.read_bytes() == b"ls\npwd\n"
     db = paths.data_dir() / "migrations.sqlite3"
     assert stat.S_IMODE(db.stat().st_mode) == 0o600
     assert plaintext_hits(token, home) == []
+    assert plaintext_hits(password, home) == []
+    assert plaintext_hits("api.github.com", home) == []  # no text of the line at all
     with Journal.open() as jr:
         record = jr.migrations()[0]
         assert content_hash(hist.read_bytes()) == jr.files(record.id)[0].after_hash
+        undo_items = [i for i in jr.items(record.id) if i.service == UNDO_SERVICE]
+        assert [(i.account, i.stored) for i in undo_items] == [(record.id, True)]
+    assert password in (Keychain().get(record.id, service=UNDO_SERVICE) or "")
+    assert undo(result.migration_id).state == "undone"
+    assert hist.read_bytes() == original
+    assert Keychain().get(record.id, service=UNDO_SERVICE) is None
+
+
+def test_undo_data_split_for_windows_sized_entries(home: Path, keychain) -> None:
+    """Long removed text (many history entries) splits like any long keychain value."""
+    token = tokens.github()
+    lines = [f"curl -u me:{tokens.random_secret(24)} -H 'token {token}' x/{n}" for n in range(40)]
+    hist = home / ".bash_history"
+    original = ("\n".join(["ls", *lines, "pwd"]) + "\n").encode()
+    hist.write_bytes(original)
+    small = Keychain(blob_limit=2560, blob_encoding="utf-16-le")
+    _plan, result = migrate(find(hist, token, kind="bash_history"), home, keychain=small)
+    assert hist.read_bytes() == b"ls\npwd\n"
+    raw = Keychain().backend.get_password(UNDO_SERVICE, result.migration_id)
+    assert raw.startswith("stowaway-parts:v1:")
+    assert int(raw.split(":")[2]) > 1
+    assert undo(result.migration_id, keychain=small).state == "undone"
+    assert hist.read_bytes() == original
+    assert Keychain().backend.get_password(UNDO_SERVICE, f"{result.migration_id}#part1") is None
+
+
+def test_undo_forget_keeps_the_migration_and_drops_its_undo_data(home: Path, keychain) -> None:
+    token, password = tokens.github(), tokens.random_secret(24)
+    hist = home / ".bash_history"
+    hist.write_text(f"curl -u me:{password} -H 'Authorization: token {token}' x\nls\n")
+    _plan, result = migrate(find(hist, token, kind="bash_history"), home)
+    mid = result.migration_id
+    assert cli("undo", "--forget", "m-nope").returncode == 2
+    run = cli("undo", "--forget", mid)
+    assert run.returncode == 0, run.stderr
+    assert "can no longer be undone" in run.stdout
+    assert Keychain().get(mid, service=UNDO_SERVICE) is None
+    assert password not in str(Keychain().backend.get_password(UNDO_SERVICE, mid))
+    listing = cli("undo", "--list")
+    assert f"{mid}\tdone\t" in listing.stdout and "undo data dropped" in listing.stdout
+    again = cli("undo", mid)
+    assert again.returncode == 2 and "undo data" in again.stderr
+    assert hist.read_text() == "ls\n"
+    assert Keychain().get(result.accounts[0]) == token  # the token itself stays migrated
+    assert "already dropped" in cli("undo", "--forget", mid).stdout
+
+
+def test_undo_refuses_undo_data_that_does_not_match(home: Path, keychain) -> None:
+    token = tokens.github()
+    hist = home / ".bash_history"
+    hist.write_text(f"export GH={token}\nls\n")
+    _plan, result = migrate(find(hist, token, kind="bash_history"), home)
+    Keychain().set(result.migration_id, '{"0":"export GX="}', service=UNDO_SERVICE)
+    with pytest.raises(UndoError, match="does not match"):
+        undo(result.migration_id)
+    assert hist.read_text() == "ls\n"
 
 
 def test_undo_list_and_cli_migrate_dry_run(home: Path, keychain) -> None:

@@ -5,6 +5,7 @@ Qt-free API used by the CLI and the desktop wizard::
     plan = plan_migration(inventory, credential_ids)      # or plan_findings(findings)
     result = run_plan(plan, on_progress=print)            # journaled, atomic, verified
     undo(result.migration_id)                             # byte-exact restore
+    forget_undo(result.migration_id)                      # keep it: drop its undo data
     recover()                                             # finish/roll back after a crash
 
 Order of one migration (each boundary is a journal state; see :mod:`scanner.migrate.runner`):
@@ -19,7 +20,7 @@ from scanner.migrate.plan import MigrationPlan, PlannedChange
 from scanner.migrate.planner import plan_findings, plan_migration
 from scanner.migrate.recovery import recover
 from scanner.migrate.runner import MigrationError, MigrationResult, run_plan
-from scanner.migrate.undo import UndoResult, list_migrations, undo
+from scanner.migrate.undo import UndoResult, forget_undo, list_migrations, undo
 
 __all__ = [
     "MigrationError",
@@ -27,6 +28,7 @@ __all__ = [
     "MigrationResult",
     "PlannedChange",
     "UndoResult",
+    "forget_undo",
     "list_migrations",
     "plan_findings",
     "plan_migration",

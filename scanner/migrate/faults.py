@@ -1,7 +1,8 @@
 """Fault hooks for crash-safety tests (never fakes: the real process dies or the real write fails).
 
 ``STOWAWAY_FAULT_KILL_AT=step:n`` — SIGKILL this process at the n-th time step boundary ``step``
-is passed (steps: begin, store, verify, commit, write, mark; n counts from 1).
+is passed (steps: begin, store, verify, store-undo, verify-undo, commit, write, mark; n counts
+from 1).
 ``STOWAWAY_FAULT_FAIL_AT=step:n`` — raise ``OSError(ENOSPC)`` ("disk full") there instead.
 Both are read at each call, so tests can set them in a subprocess environment.
 """

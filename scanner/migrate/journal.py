@@ -1,6 +1,8 @@
 """The migration journal and the keychain index: ``data_dir()/migrations.sqlite3`` (0600).
 
-Holds no secret: plans are stored with redacted templates, keychain entries by name only.
+Holds no secret: plans are stored with templates whose every text lives in the keychain (see
+:mod:`scanner.migrate.undo_data`; only positions, hashes and keychain names stay here), keychain
+entries by name only.
 States of a migration: ``begun`` (keychain writes may be under way; files untouched) →
 ``committed`` (every secret verified in the keychain; files are being rewritten) → ``done``;
 or ``rolled_back`` / ``undone`` / ``failed``. Recovery rolls ``begun`` back and ``committed``
@@ -174,6 +176,18 @@ class Journal:
             [
                 (
                     "UPDATE migration_items SET stored = 1 WHERE migration_id = ? AND service = ? "
+                    "AND account = ?",
+                    (migration_id, service, account),
+                )
+            ]
+        )
+
+    def drop_item(self, migration_id: str, service: str, account: str) -> None:
+        """Forget one keychain item of a migration (its undo data, once dropped)."""
+        self._tx(
+            [
+                (
+                    "DELETE FROM migration_items WHERE migration_id = ? AND service = ? "
                     "AND account = ?",
                     (migration_id, service, account),
                 )

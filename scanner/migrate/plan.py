@@ -1,7 +1,8 @@
 """The migration plan: what goes into the keychain under which name, which bytes of which files
-change, and what the consuming tool does instead. A plan holds no secret: the original bytes of
-every edited span are kept as a *redacted template* (plain text + references to keychain entries),
-so undo can rebuild the exact original from the current file and the keychain.
+change, and what the consuming tool does instead. The original bytes of every edited span are
+kept as a *template* (plain text + references to keychain entries), so undo can rebuild the exact
+original from the current file and the keychain. The journal never keeps the plain text (it may
+hold a secret no rule knows): :mod:`scanner.migrate.undo_data` moves it to the keychain first.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ class Segment:
     service: str = SERVICE
     field: str | None = None
     transform: str | None = None  # "docker-auth": base64 of "Username:Secret"
+    digest: str | None = None  # a text moved to the keychain: its salted hash (undo_data)
 
     @property
     def is_secret(self) -> bool:

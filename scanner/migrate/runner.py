@@ -1,8 +1,9 @@
 """Run a plan: read → store → verify → journal → rewrite → mark, with rollback on failure.
 
 Step boundaries (fault hooks, see :mod:`scanner.migrate.faults`): ``begin`` (journal opened,
-nothing stored), ``store`` and ``verify`` (per keychain entry), ``commit`` (all secrets verified:
-point of no return, recovery rolls forward from here), ``write`` (per file), ``mark``.
+nothing stored), ``store`` and ``verify`` (per keychain entry), ``store-undo`` and ``verify-undo``
+(the undo data, see :mod:`scanner.migrate.undo_data`), ``commit`` (all secrets and the undo data
+verified: point of no return, recovery rolls forward from here), ``write`` (per file), ``mark``.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scanner.keychain import Keychain, KeychainError, open_keychain
-from scanner.migrate import faults, inventory_link, values
+from scanner.migrate import faults, inventory_link, undo_data, values
 from scanner.migrate.atomic import (
     FileChangedError,
     UnwritableError,
@@ -164,8 +165,17 @@ def _run(
                     f"{fe.display_path}: Stowaway could not describe the change "
                     "exactly enough to undo it; nothing was changed."
                 )
+    journaled, undo_payload = undo_data.split(plan)
+    undo_key = (undo_data.UNDO_SERVICE, plan.id)
     preexisting: dict[tuple[str, str], bool] = {}
     try:
+        if undo_payload is not None:
+            if kc.get(plan.id, service=undo_data.UNDO_SERVICE) is not None:
+                raise MigrationError(
+                    f"The keychain already holds undo data for migration {plan.id}. "
+                    "Nothing was changed; make a new plan."
+                )
+            preexisting[undo_key] = False
         for (service, account), value in vals.items():
             existing = kc.get(account, service=service)
             if existing is not None and existing != value:
@@ -179,7 +189,7 @@ def _run(
         raise MigrationError(f"{exc} Nothing was changed.") from exc
 
     # 3. journal, then store + verify each entry
-    jr.begin(plan, summary(plan), preexisting)
+    jr.begin(journaled, summary(plan), preexisting)
     faults.checkpoint("begin")
     result = MigrationResult(plan.id, "begun", accounts=[a for _, a in vals])
     split = {(i.service, i.account): i.split for i in items}
@@ -196,6 +206,15 @@ def _run(
             jr.item_stored(plan.id, service, account)
             faults.checkpoint("verify")
             progress(Progress("verify", n, len(vals), f"read back {account}: identical"))
+        if undo_payload is not None:
+            faults.before("store-undo")
+            kc.set(plan.id, undo_payload, service=undo_data.UNDO_SERVICE)
+            faults.checkpoint("store-undo")
+            if kc.get(plan.id, service=undo_data.UNDO_SERVICE) != undo_payload:
+                raise MigrationError("The keychain did not give back the undo data just stored.")
+            jr.item_stored(plan.id, *undo_key)
+            faults.checkpoint("verify-undo")
+            progress(Progress("verify", len(vals), len(vals), "undo data kept in the keychain"))
     except (KeychainError, MigrationError, OSError) as exc:
         _forget_new_entries(kc, jr, plan.id)
         jr.set_state(plan.id, "rolled_back", str(exc))

@@ -1,6 +1,15 @@
 """Undo a migration: rebuild each file's exact original bytes from its current content, the
-redacted templates in the journal and the keychain values; then remove the keychain entries the
-migration created (unless another migration still uses them)."""
+templates in the journal, the keychain values and the undo data (kept in the keychain, see
+:mod:`scanner.migrate.undo_data`); then remove the keychain entries the migration created (unless
+another migration still uses them) and its undo data.
+
+After a rotation (:func:`scanner.migrate.rotate.rotate`, e.g. an incident's replace step) undo
+restores the entry's *current* value into the files and says so; to get the original bytes back,
+put the previous value back first (:func:`scanner.migrate.rotate.restore_previous`).
+
+``forget_undo`` drops the undo data of a finished migration the user keeps: it can no longer be
+undone, and no text it removed is kept anywhere by Stowaway.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scanner.keychain import Keychain, KeychainError, open_keychain
-from scanner.migrate import inventory_link
+from scanner.migrate import inventory_link, undo_data
 from scanner.migrate.atomic import (
     FileChangedError,
     UnwritableError,
@@ -109,7 +118,11 @@ def _undo(jr: Journal, migration_id: str, keychain: Keychain | None, inventory: 
     try:
         kc = keychain or open_keychain()
         values: dict[tuple[str, str], str] = {}
+        payload: str | None = None
         for item in jr.items(migration_id):
+            if item.service == undo_data.UNDO_SERVICE:
+                payload = kc.get(item.account, service=item.service)
+                continue
             value = kc.get(item.account, service=item.service)
             if value is None:
                 raise UndoError(
@@ -117,6 +130,9 @@ def _undo(jr: Journal, migration_id: str, keychain: Keychain | None, inventory: 
                     "rebuilt; nothing was changed."
                 )
             values[(item.service, item.account)] = value
+        values.update(undo_data.expand(plan, payload))
+    except undo_data.UndoDataError as exc:
+        raise UndoError(str(exc)) from exc
     except KeychainError as exc:
         raise UndoError(f"{exc} Nothing was changed.") from exc
     result = UndoResult(migration_id, "done")
@@ -183,3 +199,48 @@ def _undo(jr: Journal, migration_id: str, keychain: Keychain | None, inventory: 
     )
     result.state = "undone"
     return result
+
+
+def forget_undo(
+    migration_id: str, *, journal: Journal | None = None, keychain: Keychain | None = None
+) -> str:
+    """Drop the undo data of a finished migration (the user keeps it); returns what was done."""
+    jr = journal or Journal.open()
+    try:
+        record = jr.migration(migration_id)
+        if record is None:
+            raise UndoError(f"There is no migration {migration_id!r} (see `stowaway undo --list`).")
+        if record.state != "done":
+            raise UndoError(
+                f"Migration {migration_id} is {record.state.replace('_', ' ')}; only the undo "
+                "data of a completed migration can be dropped."
+            )
+        if any(rec.state == "undone" for rec in jr.files(migration_id)):
+            raise UndoError(
+                f"Migration {migration_id} is partly undone; run `stowaway undo {migration_id}` "
+                "again to finish it first."
+            )
+        kept = [i for i in jr.items(migration_id) if i.service == undo_data.UNDO_SERVICE]
+        if not kept:
+            if undo_data.references(record.plan):
+                return f"Migration {migration_id}: its undo data was already dropped."
+            return (
+                f"Migration {migration_id} keeps no text in its undo data; it stays undoable "
+                "from the keychain entries alone."
+            )
+        try:
+            kc = keychain or open_keychain()
+            for item in kept:
+                kc.delete(item.account, service=item.service)
+        except KeychainError as exc:
+            raise UndoError(f"{exc} The undo data was kept.") from exc
+        for item in kept:
+            jr.drop_item(migration_id, item.service, item.account)
+        jr.set_state(migration_id, "done", "undo data dropped: cannot be undone")
+        return (
+            f"Migration {migration_id}: undo data dropped from the keychain; the migration is "
+            "kept and can no longer be undone."
+        )
+    finally:
+        if journal is None:
+            jr.close()
