@@ -13,7 +13,15 @@ import pytest
 
 from scanner import paths
 from scanner.keychain import Keychain
-from scanner.migrate import MigrationError, plan_findings, run_plan, undo
+from scanner.migrate import (
+    MigrationError,
+    RotateError,
+    plan_findings,
+    restore_previous,
+    rotate,
+    run_plan,
+    undo,
+)
 from scanner.migrate.journal import Journal
 from scanner.migrate.plan import content_hash
 from scanner.migrate.undo import UndoError
@@ -344,15 +352,47 @@ def test_undo_list_and_cli_migrate_dry_run(home: Path, keychain) -> None:
     assert env.read_text() == f"GITHUB_TOKEN={token}\n"
 
 
-def test_undo_after_the_keychain_value_was_rotated(home: Path, keychain) -> None:
-    """An entry changed since the migration (e.g. an incident's replace step): undo puts the
-    current value back into the file and says so, instead of failing."""
+def test_rotate_then_undo_restores_the_current_or_the_previous_value(home: Path, keychain) -> None:
+    """``rotate`` puts a new value under the migrated entry and keeps the previous one: undo
+    right away writes the current value back (and says so); after ``restore_previous`` it
+    writes the original bytes."""
+    token, new = tokens.github(), tokens.github()
+    env = home / ".env"
+    env.write_text(f"A=1\nGITHUB_TOKEN={token}\n")
+    plan, result = migrate(find(env, token, kind="dotenv"), home)
+    account = plan.changes[0].items[0].account
+    with pytest.raises(RotateError, match="not a keychain entry a migration created"):
+        rotate("github/nothing", new)
+    rotation = rotate(account, new, fingerprints=("fp_new",))
+    assert rotation.changed and rotation.previous_account == f"rotation/previous/{account}"
+    assert Keychain().get(account) == new
+    assert Keychain().get(rotation.previous_account) == token
+    with Journal.open() as jr:
+        indexed = jr.entry(account)
+        kept = jr.entry(rotation.previous_account)
+    assert indexed is not None and indexed.fingerprints == ("fp_new",)
+    assert kept is not None and kept.kind == "previous"
+    assert not rotate(account, new).changed
+    assert cli("get", account).stdout.strip() == new  # what the consumers now get
+
+    # the user wants the original bytes back: previous value first, then undo
+    assert restore_previous(account)
+    assert Keychain().get(account) == token
+    assert Keychain().get(rotation.previous_account) is None
+    assert not restore_previous(account)
+    undone = undo(result.migration_id)
+    assert undone.state == "undone"
+    assert not any("changed since the migration" in m for m in undone.messages)
+    assert env.read_text() == f"A=1\nGITHUB_TOKEN={token}\n"
+
+
+def test_undo_after_a_rotation_restores_the_current_value_and_says_so(home: Path, keychain) -> None:
     token, rotated = tokens.github(), tokens.github()
     env = home / ".env"
     env.write_text(f"GITHUB_TOKEN={token}\n")
     plan, result = migrate(find(env, token, kind="dotenv"), home)
     account = plan.changes[0].items[0].account
-    Keychain().set(account, rotated)
+    rotate(account, rotated)
     undone = undo(result.migration_id)
     assert undone.state == "undone"
     assert env.read_text() == f"GITHUB_TOKEN={rotated}\n"

@@ -29,6 +29,7 @@ from scanner.incident.models import (
 from scanner.incident.store import IncidentError
 from scanner.inventory import CredentialState, Exposure, Inventory
 from scanner.keychain import SERVICE, Keychain, KeychainError, default_account, open_keychain
+from scanner.migrate.rotate import RotateError
 from scanner.model import Finding
 
 ProgressFn = Callable[[Any], None]
@@ -410,9 +411,7 @@ class IncidentFlow:
                 "That is the leaked token itself, not a new one; nothing was stored."
             )
         found = self.engine.scan_text(new_token)
-        new_preview = (
-            found[0].preview if found else redact.preview(new_token, "")
-        )
+        new_preview = found[0].preview if found else redact.preview(new_token, "")
         messages: list[str] = []
         provider = self.incident.provider
         if found and found[0].provider.lower() != provider.lower() and provider != "unknown":
@@ -464,7 +463,7 @@ class IncidentFlow:
                     fp=fp,
                 ):
                     rotated.append(f"{entry.service}:{entry.account}")
-        except KeychainError as exc:
+        except (KeychainError, RotateError) as exc:
             raise IncidentError(f"{exc}") from exc
         finally:
             if journal is None:
@@ -605,6 +604,12 @@ class IncidentFlow:
                     fp=self.fingerprinter,
                 ):
                     rotated.append(f"{entry.service}:{entry.account}")
+        except (KeychainError, RotateError) as exc:
+            self._log(
+                IncidentStep.SCRUB,
+                f"could not switch the new keychain entries to the new token ({exc}); run the "
+                "replace step again.",
+            )
         finally:
             del new_token
         if rotated:
@@ -642,7 +647,7 @@ class IncidentFlow:
                     kc, jr, incident_id=self.incident_id, service=service, account=account
                 )
             result = undo(str(migration_id), journal=jr, keychain=kc, inventory=self.inventory)
-        except KeychainError as exc:
+        except (KeychainError, RotateError) as exc:
             raise IncidentError(str(exc)) from exc
         except Exception as exc:
             if type(exc).__name__ == "UndoError":

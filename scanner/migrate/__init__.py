@@ -6,6 +6,7 @@ Qt-free API used by the CLI and the desktop wizard::
     result = run_plan(plan, on_progress=print)            # journaled, atomic, verified
     undo(result.migration_id)                             # byte-exact restore
     forget_undo(result.migration_id)                      # keep it: drop its undo data
+    rotate(account, new_value)                            # new value; the previous one kept
     recover()                                             # finish/roll back after a crash
 
 Order of one migration (each boundary is a journal state; see :mod:`scanner.migrate.runner`):
@@ -19,6 +20,7 @@ from __future__ import annotations
 from scanner.migrate.plan import MigrationPlan, PlannedChange
 from scanner.migrate.planner import plan_findings, plan_migration
 from scanner.migrate.recovery import recover
+from scanner.migrate.rotate import RotateError, Rotation, restore_previous, rotate
 from scanner.migrate.runner import MigrationError, MigrationResult, run_plan
 from scanner.migrate.undo import UndoResult, forget_undo, list_migrations, undo
 
@@ -27,12 +29,16 @@ __all__ = [
     "MigrationPlan",
     "MigrationResult",
     "PlannedChange",
+    "RotateError",
+    "Rotation",
     "UndoResult",
     "forget_undo",
     "list_migrations",
     "plan_findings",
     "plan_migration",
     "recover",
+    "restore_previous",
+    "rotate",
     "run_plan",
     "undo",
 ]
