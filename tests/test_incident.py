@@ -145,6 +145,16 @@ def test_whole_incident_flow(home: Path, keychain: Any, leaked: dict[str, Any]) 
         with Journal.open() as jr:
             migration = jr.migration(scrub.migration_id)
             assert migration is not None and migration.state == "done"  # undo available
+            # history, note and .env copies share one entry; the index keeps every use
+            [shared] = [e for e in jr.entries() if "history" in e.kinds]
+            assert set(shared.kinds) == {"env", "history", "marker"} and shared.read_by_tools
+            assert shared.kind == "env"  # the tool's use is the main one
+            assert {Path(source).name for _, source in shared.uses} == {
+                ".zsh_history",
+                "github.md",
+                ".env",
+            }
+            assert [e.account for e in jr.entries("marker")] == [shared.account]
 
         # 5. record: Markdown and JSON with previews, never a token
         flow.record()
@@ -234,3 +244,29 @@ def test_the_same_token_opens_one_incident(home: Path, leaked: dict[str, Any]) -
             first.replace(leaked["token"])  # the leaked token is not a replacement
         with pytest.raises(IncidentError):
             IncidentFlow.resume(inv, 999)
+
+
+def test_replace_tells_tool_entries_from_history_references(home: Path, keychain: Any) -> None:
+    """A token migrated only out of a shell history: its entry is switched to the new token
+    (so `stowaway get` hands it out) but reported as a reference, not as a tool's entry."""
+    from scanner.migrate import plan_findings, run_plan
+
+    token, new = tokens.github("ghp"), tokens.github("ghp")
+    hist = home / ".bash_history"
+    hist.write_text(f"ls\ncurl -H 'Authorization: token {token}' https://api.github.com\n")
+    engine = Engine()
+    with Inventory.open() as inv:
+        record_scan(engine, inv)
+        cred = inv.credential_by_fingerprint(Fingerprinter()(token))
+        assert cred is not None
+        findings = engine.scan_file(hist, known_credential=True).findings
+        run_plan(plan_findings(list(findings), home=home))
+        with Journal.open() as jr:
+            [entry] = jr.entries()
+        assert entry.kinds == ("history",) and not entry.read_by_tools
+        flow = IncidentFlow.start_from_credential(inv, cred.id, engine=engine)
+        replaced = flow.replace(new)
+        assert replaced.rotated == ()
+        assert replaced.references == (f"stowaway:{entry.account}",)
+        assert keychain.get_password("stowaway", entry.account) == new
+        assert "history or notes" in flow.incident.steps[IncidentStep.REPLACE].note

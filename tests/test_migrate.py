@@ -397,3 +397,27 @@ def test_undo_after_a_rotation_restores_the_current_value_and_says_so(home: Path
     assert undone.state == "undone"
     assert env.read_text() == f"GITHUB_TOKEN={rotated}\n"
     assert any("changed since the migration" in m for m in undone.messages)
+
+
+def test_index_keeps_every_use_of_a_shared_entry_across_migrations(home: Path, keychain) -> None:
+    """A .env copy and a history copy of one token, migrated separately, share one entry:
+    undoing the history migration keeps the entry indexed for the .env one."""
+    token = tokens.github()
+    env, hist = home / ".env", home / ".bash_history"
+    env.write_text(f"GITHUB_TOKEN={token}\n")
+    hist.write_text(f"export GH={token}\nls\n")
+    _p, first = migrate(find(env, token, kind="dotenv"), home)
+    _p, second = migrate(find(hist, token, kind="bash_history"), home)
+    with Journal.open() as jr:
+        [entry] = jr.entries()
+        assert entry.kinds == ("env", "history") and entry.kind == "env"
+        assert entry.read_by_tools
+        assert [e.account for e in jr.entries("history")] == [entry.account]
+    assert undo(second.migration_id).state == "undone"
+    assert Keychain().get(entry.account) == token  # the .env migration still needs it
+    with Journal.open() as jr:
+        [kept] = jr.entries()
+        assert kept.kinds == ("env",) and kept.migration_id == first.migration_id
+    assert undo(first.migration_id).state == "undone"
+    with Journal.open() as jr:
+        assert jr.entries() == []

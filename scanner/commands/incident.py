@@ -290,6 +290,11 @@ class Runner:
                 self.say(f"Note: {message}")
             if result.rotated:
                 self.say("The tools' keychain entries now hold it: " + ", ".join(result.rotated))
+            if result.references:
+                self.say(
+                    "The entries your history or notes point at hold it too: "
+                    + ", ".join(result.references)
+                )
             return True
         self.say("Give the new token with --new-token-stdin (read from stdin, never an argument).")
         return False

@@ -429,6 +429,7 @@ class IncidentFlow:
         except KeychainError as exc:
             raise IncidentError(f"{exc} Nothing was stored.") from exc
         rotated: list[str] = []
+        references: list[str] = []
         try:
             existing = kc.get(account, service=SERVICE)
             if existing is not None and existing != new_token:
@@ -462,7 +463,8 @@ class IncidentFlow:
                     new_fingerprint=new_fp,
                     fp=fp,
                 ):
-                    rotated.append(f"{entry.service}:{entry.account}")
+                    pair = f"{entry.service}:{entry.account}"
+                    (rotated if entry.read_by_tools else references).append(pair)
         except (KeychainError, RotateError) as exc:
             raise IncidentError(f"{exc}") from exc
         finally:
@@ -475,16 +477,21 @@ class IncidentFlow:
             note += f"; the tools' entries now hold it ({', '.join(rotated)})"
         elif pending:
             note += "; the tools get it when the scrub points them at the keychain"
+        if references:
+            note += f"; so do the entries your history or notes point at ({', '.join(references)})"
         data = {
             "account": account,
             "new_fingerprint": new_fp,
             "new_preview": new_preview,
-            "rotated": rotated,
+            "rotated": rotated + references,  # every switched entry (undo-scrub restores them)
+            "references": references,
         }
         self._finish(IncidentStep.REPLACE, note, data)
         for message in messages:
             self._log(IncidentStep.REPLACE, message)
-        return ReplaceResult(account, new_preview, tuple(rotated), pending, tuple(messages))
+        return ReplaceResult(
+            account, new_preview, tuple(rotated), pending, tuple(messages), tuple(references)
+        )
 
     # -- 4. scrub ----------------------------------------------------------------------------
     def scrub(

@@ -114,6 +114,8 @@ class ReplaceResult:
     rotated: tuple[str, ...]  # entries the tools read that now hold the new token
     pending: bool  # True: the tools get it when the scrub step points them at the keychain
     messages: tuple[str, ...] = ()
+    # entries only history or notes point at (`stowaway get NAME`), switched to the new token too
+    references: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,11 @@ CREATE TABLE IF NOT EXISTS keychain_entries (
     meta TEXT NOT NULL, migration_id TEXT,
     PRIMARY KEY (service, account)
 ) STRICT;
+CREATE TABLE IF NOT EXISTS keychain_uses (
+    service TEXT NOT NULL, account TEXT NOT NULL, kind TEXT NOT NULL, source TEXT NOT NULL,
+    migration_id TEXT NOT NULL,
+    PRIMARY KEY (service, account, kind, source, migration_id)
+) STRICT;
 CREATE TABLE IF NOT EXISTS env_exports (
     var TEXT PRIMARY KEY, service TEXT NOT NULL, account TEXT NOT NULL, migration_id TEXT
 ) STRICT;
@@ -94,8 +99,16 @@ class ItemRecord:
     stored: bool
 
 
+# Copies only the user reads back (`stowaway get`): no tool reads these entries by itself.
+REFERENCE_KINDS = frozenset({"history", "marker"})
+
+
 @dataclass(frozen=True)
 class KeychainEntry:
+    """One indexed keychain entry. ``kind``/``source`` describe the main use (a tool's, when
+    a tool reads it); ``uses`` lists every (kind, file) that migrations pointed at it: history,
+    note and .env copies of one token share one entry."""
+
     service: str
     account: str
     provider: str
@@ -106,6 +119,16 @@ class KeychainEntry:
     expires_at: str | None
     meta: dict[str, Any]
     migration_id: str | None
+    uses: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys([self.kind, *(kind for kind, _ in self.uses)]))
+
+    @property
+    def read_by_tools(self) -> bool:
+        """Whether a tool reads this entry (not only history or notes pointing at it)."""
+        return any(kind not in REFERENCE_KINDS for kind in self.kinds)
 
 
 class Journal:
@@ -216,21 +239,11 @@ class Journal:
                 )
             )
         for e in entries:
+            ops.append(_upsert(e))
             ops.append(
                 (
-                    "INSERT OR REPLACE INTO keychain_entries VALUES (?,?,?,?,?,?,?,?,?,?)",
-                    (
-                        e.service,
-                        e.account,
-                        e.provider,
-                        e.kind,
-                        json.dumps(list(e.fingerprints)),
-                        e.source,
-                        e.created,
-                        e.expires_at,
-                        json.dumps(e.meta),
-                        e.migration_id,
-                    ),
+                    "INSERT OR IGNORE INTO keychain_uses VALUES (?, ?, ?, ?, ?)",
+                    (e.service, e.account, e.kind, e.source, migration_id),
                 )
             )
         for var, service, account in exports:
@@ -266,15 +279,34 @@ class Journal:
         )
 
     def forget_entries(self, migration_id: str, accounts: list[tuple[str, str]]) -> None:
-        """Drop this migration's exports and index rows (plus the listed accounts)."""
+        """Drop this migration's exports, uses and index rows (plus the listed accounts). An
+        entry another migration still uses stays indexed under that migration's use."""
         ops: list[tuple[str, tuple[Any, ...]]] = [
             ("DELETE FROM env_exports WHERE migration_id = ?", (migration_id,)),
+            ("DELETE FROM keychain_uses WHERE migration_id = ?", (migration_id,)),
+            (
+                "UPDATE keychain_entries SET (kind, source, migration_id) = ("
+                "SELECT u.kind, u.source, u.migration_id FROM keychain_uses u "
+                "WHERE u.service = keychain_entries.service "
+                "AND u.account = keychain_entries.account "
+                f"ORDER BY u.kind IN ({_REFERENCE_SQL}), u.migration_id DESC LIMIT 1) "
+                "WHERE migration_id = ? AND EXISTS (SELECT 1 FROM keychain_uses u "
+                "WHERE u.service = keychain_entries.service "
+                "AND u.account = keychain_entries.account)",
+                (migration_id,),
+            ),
             ("DELETE FROM keychain_entries WHERE migration_id = ?", (migration_id,)),
         ]
         for service, account in accounts:
             ops.append(
                 (
                     "DELETE FROM keychain_entries WHERE service = ? AND account = ?",
+                    (service, account),
+                )
+            )
+            ops.append(
+                (
+                    "DELETE FROM keychain_uses WHERE service = ? AND account = ?",
                     (service, account),
                 )
             )
@@ -324,10 +356,20 @@ class Journal:
 
     # -- keychain index ---------------------------------------------------------------------
     def entries(self, kind: str | None = None) -> list[KeychainEntry]:
+        """Every indexed entry (or those with a use of ``kind``), with all their uses."""
         rows = self.conn.execute(
             "SELECT service, account, provider, kind, fingerprints, source, created, expires_at, "
             "meta, migration_id FROM keychain_entries ORDER BY service, account"
         ).fetchall()
+        uses: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        for service, account, use_kind, source in self.conn.execute(
+            "SELECT service, account, kind, source FROM keychain_uses "
+            "ORDER BY migration_id, kind, source"
+        ):
+            pair = (use_kind, source)
+            listed = uses.setdefault((service, account), [])
+            if pair not in listed:
+                listed.append(pair)
         result = [
             KeychainEntry(
                 r[0],
@@ -340,10 +382,11 @@ class Journal:
                 r[7],
                 json.loads(r[8]),
                 r[9],
+                tuple(uses.get((r[0], r[1])) or [(r[3], r[5])]),
             )
             for r in rows
         ]
-        return [e for e in result if kind is None or e.kind == kind]
+        return [e for e in result if kind is None or kind in e.kinds]
 
     def entry(self, account: str, service: str | None = None) -> KeychainEntry | None:
         for e in self.entries():
@@ -355,26 +398,8 @@ class Journal:
         self.commit_entries([entry])
 
     def commit_entries(self, entries: list[KeychainEntry]) -> None:
-        self._tx(
-            [
-                (
-                    "INSERT OR REPLACE INTO keychain_entries VALUES (?,?,?,?,?,?,?,?,?,?)",
-                    (
-                        e.service,
-                        e.account,
-                        e.provider,
-                        e.kind,
-                        json.dumps(list(e.fingerprints)),
-                        e.source,
-                        e.created,
-                        e.expires_at,
-                        json.dumps(e.meta),
-                        e.migration_id,
-                    ),
-                )
-                for e in entries
-            ]
-        )
+        """Index (or update) entries; their uses rows are kept (a migration's commit adds them)."""
+        self._tx([_upsert(e) for e in entries])
 
     def remove_entry(self, service: str, account: str) -> None:
         self._tx(
@@ -382,7 +407,11 @@ class Journal:
                 (
                     "DELETE FROM keychain_entries WHERE service = ? AND account = ?",
                     (service, account),
-                )
+                ),
+                (
+                    "DELETE FROM keychain_uses WHERE service = ? AND account = ?",
+                    (service, account),
+                ),
             ]
         )
 
@@ -392,3 +421,36 @@ class Journal:
             "SELECT var, service, account FROM env_exports ORDER BY var"
         ).fetchall()
         return [(r[0], r[1], r[2]) for r in rows]
+
+
+_REFERENCE_SQL = ", ".join(f"'{kind}'" for kind in sorted(REFERENCE_KINDS))
+
+
+def _upsert(e: KeychainEntry) -> tuple[str, tuple[Any, ...]]:
+    """Insert or update an index row; a tool's kind/source is not replaced by a history or
+    note copy's (those are still listed in the entry's uses)."""
+    return (
+        "INSERT INTO keychain_entries VALUES (?,?,?,?,?,?,?,?,?,?) "
+        "ON CONFLICT (service, account) DO UPDATE SET provider = excluded.provider, "
+        f"kind = CASE WHEN excluded.kind IN ({_REFERENCE_SQL}) "
+        f"AND keychain_entries.kind NOT IN ({_REFERENCE_SQL}) "
+        "THEN keychain_entries.kind ELSE excluded.kind END, "
+        "fingerprints = excluded.fingerprints, "
+        f"source = CASE WHEN excluded.kind IN ({_REFERENCE_SQL}) "
+        f"AND keychain_entries.kind NOT IN ({_REFERENCE_SQL}) "
+        "THEN keychain_entries.source ELSE excluded.source END, "
+        "created = excluded.created, expires_at = excluded.expires_at, meta = excluded.meta, "
+        "migration_id = excluded.migration_id",
+        (
+            e.service,
+            e.account,
+            e.provider,
+            e.kind,
+            json.dumps(list(e.fingerprints)),
+            e.source,
+            e.created,
+            e.expires_at,
+            json.dumps(e.meta),
+            e.migration_id,
+        ),
+    )
