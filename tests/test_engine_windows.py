@@ -7,7 +7,7 @@ import random
 import pytest
 
 from scanner.fingerprint import Fingerprinter
-from scanner.match.matcher import KeywordFinder, Matcher
+from scanner.match.matcher import QUICK_PASS_MAX, KeywordFinder, Matcher
 from scanner.match.reach import char_reach, line_reach
 from scanner.rules import default_rules
 from tests import tokens
@@ -101,6 +101,14 @@ def test_single_line_rule_runs_only_on_its_keyword_lines() -> None:
     pack = default_rules()
     matcher = Matcher(pack, Fingerprinter(KEY))
     index = next(i for i, r in enumerate(matcher.rules) if r.id == "github-pat-classic")
-    text = "a\n" * 1000 + "x ghp_ y\n" + "b\n" * 1000
+    half = QUICK_PASS_MAX // 2  # small texts may get one pass when the pattern is quick
+    text = "a\n" * half + "x ghp_ y\n" + "b\n" * half
     (window,) = matcher._windows(index, text, KeywordFinder(text))
     assert text[window[0] : window[1]] == "x ghp_ y"
+
+
+def test_keywords_on_every_line_get_one_pass() -> None:
+    matcher = Matcher(default_rules(), Fingerprinter(KEY))
+    index = next(i for i, r in enumerate(matcher.rules) if r.id == "datadog-client-token")
+    text = "public class Foo { public int x; }\n" * 20000
+    assert matcher._windows(index, text, KeywordFinder(text)) == [(0, len(text))]

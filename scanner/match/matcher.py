@@ -12,8 +12,11 @@ rules on one span keep the most specific.
 from __future__ import annotations
 
 import bisect
+import random
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 
 import regex
 
@@ -26,6 +29,7 @@ from scanner.match.prefilter import LiteralSet, build_literal_set
 from scanner.match.reach import char_reach, line_reach
 from scanner.model import Confidence, Finding, Rule
 from scanner.rules import RulePack, compiled
+from scanner.rules.common_words import common_sample
 
 INLINE_IGNORE = "stowaway:ignore"
 GENERIC_FAMILIES = frozenset({"generic", "urls", "url"})
@@ -37,7 +41,10 @@ WINDOW_BEFORE = 1024
 WINDOW_AFTER = 2048
 WINDOW_AFTER_BLOCK = 24 * 1024
 BLOCK_HINTS = ("[\\s\\S]", "(?s", "\\n", "[\\S\\s]", "(?is", "(?si")
-ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+CALIBRATION_CHARS = 32 * 1024
+# Above this size a text is always searched for keywords first: a pattern measured as quick on
+# ordinary text can be slow on some (base64 in a lockfile), and windows bound that cost.
+QUICK_PASS_MAX = 256 * 1024
 CONFIDENCE_RANK = {Confidence.LOW: 0, Confidence.MEDIUM: 1, Confidence.HIGH: 2}
 
 
@@ -78,6 +85,7 @@ class Matcher:
         # Compiled and analysed on first use: most rules never meet a file holding their keywords.
         self._patterns: list[regex.Pattern[str] | None] = [None] * len(self.rules)
         self._extent: list[tuple[int | None, int, int] | None] = [None] * len(self.rules)
+        self._cost: list[float | None] = [None] * len(self.rules)  # ns per character of text
         literals: list[bytes] = []
         index: dict[bytes, int] = {}
         self._literal_rules: list[list[int]] = []
@@ -110,6 +118,19 @@ class Matcher:
     def _compile(self, i: int) -> regex.Pattern[str]:
         pattern = self._patterns[i] = compiled(self.rules[i].pattern)
         return pattern
+
+    def _calibrate(self, i: int) -> float:
+        """Nanoseconds rule ``i``'s pattern takes per character of ordinary text."""
+        pattern = self._patterns[i] or self._compile(i)
+        sample = _calibration_text()
+        best = float("inf")
+        for _ in range(2):
+            started = time.perf_counter()
+            for _match in pattern.finditer(sample):
+                pass
+            best = min(best, time.perf_counter() - started)
+        cost = self._cost[i] = max(best * 1e9 / len(sample), 0.05)
+        return cost
 
     def _measure(self, i: int) -> tuple[int | None, int, int]:
         """Lines a match of rule ``i`` can span, else characters before/after its keyword."""
@@ -205,15 +226,27 @@ class Matcher:
 
         A rule whose matches span at most ``n`` line breaks runs on each keyword's line ± n
         lines; one with unbounded reach runs on character windows snapped to whole lines.
-        Windows covering most of the text become the whole text (fewer regex calls).
+        Windows covering most of the text become the whole text. So does the text when one pass
+        of the pattern costs less than finding its keywords (patterns led by a literal prefix) or
+        than handling every keyword's window (keywords on every line). Each rule's cost per
+        character is measured once; either way the findings are the same, as every match contains
+        a keyword.
         """
         size = len(text)
         keywords = self._keywords[rule_index]
         if not keywords:
             return [(0, size)]
-        positions = finder.positions(keywords)
+        present = finder.present(keywords)
+        if not present:
+            return []
+        cost = self._cost[rule_index] or self._calibrate(rule_index)
+        if size <= QUICK_PASS_MAX and cost <= len(present) * search_cost_ns():
+            return [(0, size)]  # the pattern is as quick as looking for its keywords
+        positions = finder.positions(present)
         if not positions:
             return []
+        if len(positions) * window_cost_ns() >= size * cost:
+            return [(0, size)]  # keywords everywhere: one pass over the text is cheaper
         reach, before, after = self._extent[rule_index] or self._measure(rule_index)
         windows: list[tuple[int, int]] = []
         for pos, end in positions:
@@ -321,12 +354,25 @@ class KeywordFinder:
     """Where keywords occur in one text, ASCII case-insensitively; each keyword searched once."""
 
     def __init__(self, text: str, present: frozenset[str] | None = None) -> None:
+        self._text = text
         self._present = present  # keywords the prefilter saw (others are not searched for)
-        lowered = text.lower()
-        if len(lowered) != len(text):  # a few characters lower-case to two: keep offsets
-            lowered = text.translate(ASCII_LOWER)
-        self._lowered = lowered
+        self._lowered_text: str | None = None
         self._found: dict[str, list[int]] = {}
+
+    @property
+    def _lowered(self) -> str | None:
+        """The text lower-cased with the same offsets (None if lower-casing moves them)."""
+        if self._lowered_text is None:
+            lowered = self._text.lower()
+            # a few characters lower-case to two ('İ'): then search case-insensitively instead
+            self._lowered_text = lowered if len(lowered) == len(self._text) else ""
+        return self._lowered_text or None
+
+    def present(self, keywords: tuple[str, ...]) -> tuple[str, ...]:
+        """The ``keywords`` the prefilter saw in this text (all of them if it wasn't asked)."""
+        if self._present is None:
+            return keywords
+        return tuple(k for k in keywords if k in self._present)
 
     def _find(self, keyword: str) -> list[int]:
         found = self._found.get(keyword)
@@ -335,10 +381,15 @@ class KeywordFinder:
             if self._present is not None and keyword not in self._present:
                 return found
             lowered = self._lowered
-            pos = lowered.find(keyword)
-            while pos >= 0:
-                found.append(pos)
-                pos = lowered.find(keyword, pos + 1)
+            if lowered is None:
+                found = [
+                    m.start() for m in _keyword_re(keyword).finditer(self._text, overlapped=True)
+                ]
+            else:
+                pos = lowered.find(keyword)
+                while pos >= 0:
+                    found.append(pos)
+                    pos = lowered.find(keyword, pos + 1)
             self._found[keyword] = found
         return found
 
@@ -350,6 +401,58 @@ class KeywordFinder:
         spans = [(p, p + len(k)) for k in keywords for p in self._find(k)]
         spans.sort()
         return spans
+
+
+@cache
+def _keyword_re(keyword: str) -> regex.Pattern[str]:
+    return regex.compile(regex.escape(keyword), regex.IGNORECASE | regex.ASCII)
+
+
+@cache
+def _calibration_text() -> str:
+    """Ordinary words and code, and a third of base64/hex noise (lockfiles, keys, bundles)."""
+    words = common_sample().split(" ")
+    rng = random.Random(0)
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_"
+    lines: list[str] = []
+    size = 0
+    while size < CALIBRATION_CHARS:
+        if rng.random() < 0.33:
+            line = "".join(rng.choices(alphabet, k=rng.randint(40, 120)))
+        else:
+            line = " ".join(rng.choices(words, k=rng.randint(3, 14)))
+        lines.append(line)
+        size += len(line) + 1
+    return "\n".join(lines)[:CALIBRATION_CHARS]
+
+
+@cache
+def search_cost_ns() -> float:
+    """Nanoseconds one keyword search takes per character of text (measured once)."""
+    text = _calibration_text().lower()
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        for keyword in ("zqx_", "pub", "sk-", "token"):
+            pos = text.find(keyword)
+            while pos >= 0:
+                pos = text.find(keyword, pos + 1)
+        best = min(best, time.perf_counter() - started)
+    return best * 1e9 / (4 * len(text))
+
+
+@cache
+def window_cost_ns() -> float:
+    """Nanoseconds the engine spends per keyword occurrence on its window (measured once)."""
+    text = "let path = join(base, name)\n" * 2000
+    finder = KeywordFinder(text)
+    pattern = regex.compile(r"(?<![a-z])pathx[0-9]{8}")
+    started = time.perf_counter()
+    for pos, end in finder.positions(("path",)):
+        start, stop = _line_start(text, pos, 0, 0), _line_end(text, end, 0, 0)
+        for _match in pattern.finditer(text, start, stop):
+            pass
+    return max((time.perf_counter() - started) * 1e9 / 2000, 100.0)
 
 
 def _line_start(text: str, pos: int, reach: int | None, before: int) -> int:
