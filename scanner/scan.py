@@ -44,6 +44,29 @@ __all__ = [
 ]
 
 BINARY_SNIFF = 8192
+BINARY_MAGIC = (b"\x7fELF", b"\xcf\xfa\xed\xfe", b"\xce\xfa\xed\xfe", b"\xca\xfe\xba\xbe")
+BINARY_CONTROL_SHARE = 0.02  # C0 control bytes in text: almost none; in random/compressed data: ~9%
+_CONTROL = bytes(
+    [*range(1, 7), *range(14, 27), *range(28, 32), 127]
+)  # not BEL BS TAB LF VT FF CR ESC
+_NOT_CONTROL = bytes(b for b in range(256) if b not in _CONTROL)
+
+
+def looks_binary(head: bytes) -> bool:
+    """A NUL byte, an executable's magic number, or control bytes no text has.
+
+    Text in any 8-bit or multi-byte legacy encoding (Latin-1, Shift-JIS, zsh's metafied history)
+    and terminal logs with colour escapes have next to no C0 control bytes; random, compressed or
+    encrypted data has about one in eleven.
+    """
+    if head[:2] in UTF16_BOMS:
+        return False
+    if b"\0" in head or head.startswith(BINARY_MAGIC):
+        return True
+    controls = len(head.translate(None, _NOT_CONTROL))
+    return controls > len(head) * BINARY_CONTROL_SHARE
+
+
 SCANNED_WITH_ISSUE = frozenset({"decode", "changed_during_scan"})
 
 
@@ -183,7 +206,7 @@ class Engine:
             return kind, None, None, ScanIssue(path, kind_, exc.strerror or type(exc).__name__)
         finally:
             os.close(fd)
-        if b"\0" in data[:BINARY_SNIFF] and data[:2] not in UTF16_BOMS:
+        if looks_binary(data[:BINARY_SNIFF]):
             return kind, fstat, None, ScanIssue(path, "binary", "binary file (skipped)")
         try:
             after = os.stat(path)

@@ -164,3 +164,22 @@ def test_cancel_stops_early(tmp_path: Path) -> None:
 
     result = engine.scan([tmp_path], on_file=on_file, cancel=cancel)
     assert result.cancelled and result.files_scanned < 200
+
+
+def test_binary_without_nul_is_skipped_but_legacy_text_is_scanned(tmp_path: Path) -> None:
+    token = tokens.github("ghp")
+    noise = os.urandom(8192).replace(b"\0", b"\x01")
+    (tmp_path / "random.bin2").write_bytes(noise + token.encode())
+    (tmp_path / "tool").write_bytes(b"\x7fELF\x02\x01\x01" + token.encode())
+    (tmp_path / "notes-latin1.txt").write_bytes(f"café crème résumé {token}\n".encode("latin-1"))
+    (tmp_path / "memo-sjis.txt").write_bytes(
+        ("日本語のメモ " * 200 + token + "\n").encode("shift_jis")
+    )
+    (tmp_path / "build.log").write_bytes(b"\x1b[31mERROR\x1b[0m retry\n" * 500 + token.encode())
+    result = make_engine(workers=1).scan([tmp_path])
+    assert kinds(result)["binary"] == {"random.bin2", "tool"}
+    assert {Path(f.path).name for f in result.findings} == {
+        "notes-latin1.txt",
+        "memo-sjis.txt",
+        "build.log",
+    }
