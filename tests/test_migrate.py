@@ -413,6 +413,7 @@ def test_index_keeps_every_use_of_a_shared_entry_across_migrations(home: Path, k
         assert entry.kinds == ("env", "history") and entry.kind == "env"
         assert entry.read_by_tools
         assert [e.account for e in jr.entries("history")] == [entry.account]
+    assert f"{entry.account}\tgithub\tenv,history\t" in cli("get", "--list").stdout
     assert undo(second.migration_id).state == "undone"
     assert Keychain().get(entry.account) == token  # the .env migration still needs it
     with Journal.open() as jr:

@@ -35,7 +35,8 @@ def run(args: argparse.Namespace) -> int:
             with Journal.open() as jr:
                 for e in jr.entries():
                     where = "" if e.service == SERVICE else f"  (service {e.service})"
-                    print(f"{e.account}\t{e.provider}\t{e.kind}\t{e.created}\t{e.source}{where}")
+                    kinds = ",".join(e.kinds)
+                    print(f"{e.account}\t{e.provider}\t{kinds}\t{e.created}\t{e.source}{where}")
             return 0
         if args.exports:
             with Journal.open() as jr:
