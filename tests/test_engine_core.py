@@ -210,6 +210,7 @@ def test_literal_sets_agree_including_case_and_overlaps() -> None:
     for _ in range(300):
         data = b"".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60)))
         assert fast.present(data) == slow.present(data), data
+        assert fast.occurrences(data) == slow.occurrences(data), data
 
 
 @pytest.mark.parametrize(

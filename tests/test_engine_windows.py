@@ -46,6 +46,16 @@ def test_keyword_finder_keeps_offsets_when_lowercasing_changes_length() -> None:
     assert finder.positions(("password", "pass")) == [(3, 7), (3, 11), (12, 16)]
 
 
+def test_prefilter_places_match_searched_places() -> None:
+    matcher = Matcher(default_rules(), Fingerprinter(KEY))
+    for doc in _documents(5)[:10]:
+        data = doc.encode()
+        _, _, ends = matcher._candidates(data)
+        told, searched = KeywordFinder(doc, ends, exact=True), KeywordFinder(doc, ends)
+        for keyword in ends:
+            assert told.positions((keyword,)) == searched.positions((keyword,)), keyword
+
+
 class WholeTextMatcher(Matcher):
     """Reference: every candidate rule over the whole text (no windows)."""
 

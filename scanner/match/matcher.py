@@ -149,16 +149,17 @@ class Matcher:
     def backend(self) -> str:
         return self.literals.name
 
-    def _candidates(self, data: bytes) -> tuple[list[int], set[int], frozenset[str]]:
-        """Rules and derivers whose keywords/triggers occur in ``data``, and those keywords."""
-        present = self.literals.present(data)
+    def _candidates(self, data: bytes) -> tuple[list[int], set[int], dict[str, list[int]]]:
+        """Rules and derivers whose keywords/triggers occur in ``data``, and where each of those
+        keywords ends (byte offsets)."""
+        occurrences = self.literals.occurrences(data)
         rules: set[int] = set(self._always)
         derivers: set[int] = set()
-        for lit in present:
+        for lit in occurrences:
             rules.update(self._literal_rules[lit])
             derivers.update(self._literal_derivers[lit])
-        found = frozenset(self._literal_text[lit] for lit in present)
-        return sorted(rules), derivers, found
+        ends = {self._literal_text[lit]: found for lit, found in occurrences.items()}
+        return sorted(rules), derivers, ends
 
     def scan_bytes(self, raw: bytes, path: str, file_kind: str) -> tuple[list[Hit], bool]:
         """All findings in one file's raw bytes, and whether decoding was lossy."""
@@ -166,11 +167,13 @@ class Matcher:
         doc: Document | None = None
         if data[:2] in UTF16_BOMS:  # keywords are ASCII: look for them in the decoded text
             doc = decode(data, raw_map)
-            rule_ids, deriver_ids, found = self._candidates(
+            rule_ids, deriver_ids, ends = self._candidates(
                 doc.text.encode("utf-8", "surrogateescape")
             )
+            ascii_text = False
         else:
-            rule_ids, deriver_ids, found = self._candidates(data)
+            rule_ids, deriver_ids, ends = self._candidates(data)
+            ascii_text = data.isascii()  # then byte offsets are the text's character offsets
         derivers = [
             deriver
             for d, deriver in enumerate(DERIVERS)
@@ -180,8 +183,9 @@ class Matcher:
             return [], False
         if doc is None:
             doc = decode(data, raw_map)
+        finder = KeywordFinder(doc.text, ends, ascii_text)
         hits: list[Hit | Rejected] = (
-            self._match(doc, None, doc.text, rule_ids, found, path, file_kind) if rule_ids else []
+            self._match(doc, None, doc.text, rule_ids, finder, path, file_kind) if rule_ids else []
         )
         for deriver in derivers:
             hits.extend(self._derived(doc, deriver, path, file_kind))
@@ -192,10 +196,12 @@ class Matcher:
     ) -> list[Hit | Rejected]:
         hits: list[Hit | Rejected] = []
         for segment in deriver.derive(doc.text):
-            rule_ids, _, found = self._candidates(segment.text.encode("utf-8", "surrogateescape"))
+            data = segment.text.encode("utf-8", "surrogateescape")
+            rule_ids, _, ends = self._candidates(data)
             if rule_ids:
+                finder = KeywordFinder(segment.text, ends, data.isascii())
                 hits.extend(
-                    self._match(doc, segment, segment.text, rule_ids, found, path, file_kind)
+                    self._match(doc, segment, segment.text, rule_ids, finder, path, file_kind)
                 )
         return hits
 
@@ -205,12 +211,11 @@ class Matcher:
         segment: Segment | None,
         text: str,
         rule_ids: Iterable[int],
-        found: frozenset[str],
+        finder: KeywordFinder,
         path: str,
         file_kind: str,
     ) -> list[Hit | Rejected]:
         hits: list[Hit | Rejected] = []
-        finder = KeywordFinder(text, found)
         for i in rule_ids:
             rule = self.rules[i]
             pattern = self._patterns[i] or self._compile(i)
@@ -351,11 +356,19 @@ class Matcher:
 
 
 class KeywordFinder:
-    """Where keywords occur in one text, ASCII case-insensitively; each keyword searched once."""
+    """Where keywords occur in one text, ASCII case-insensitively; each keyword searched once.
 
-    def __init__(self, text: str, present: frozenset[str] | None = None) -> None:
+    ``ends`` are the prefilter's findings (keyword -> end offsets in the bytes it scanned): only
+    those keywords are looked for, and when ``exact`` (the bytes were ASCII, so byte and
+    character offsets agree) their places are taken from it instead of searched again.
+    """
+
+    def __init__(
+        self, text: str, ends: dict[str, list[int]] | None = None, exact: bool = False
+    ) -> None:
         self._text = text
-        self._present = present  # keywords the prefilter saw (others are not searched for)
+        self._present = frozenset(ends) if ends is not None else None
+        self._ends = ends if exact else None
         self._lowered_text: str | None = None
         self._found: dict[str, list[int]] = {}
 
@@ -379,6 +392,10 @@ class KeywordFinder:
         if found is None:
             found = []
             if self._present is not None and keyword not in self._present:
+                return found
+            if self._ends is not None:
+                n = len(keyword)
+                found = self._found[keyword] = [end - n for end in self._ends[keyword]]
                 return found
             lowered = self._lowered
             if lowered is None:

@@ -1,8 +1,8 @@
-"""Which of a set of lower-case literals occur in a buffer (ASCII case-insensitively).
+"""Where a set of lower-case literals occur in a buffer (ASCII case-insensitively).
 
 One pass over the bytes. :class:`HyperscanLiterals` uses a Hyperscan literal database;
 :class:`FallbackLiterals` lower-cases the bytes and uses one alternation to rule out the common
-no-hit case, then checks each literal. Both return exactly the same set (tested).
+no-hit case, then looks for each literal. Both return exactly the same occurrences (tested).
 """
 
 from __future__ import annotations
@@ -23,11 +23,18 @@ def hyperscan_available() -> bool:
     return hyperscan is not None
 
 
+Occurrences = dict[int, list[int]]  # literal index -> end offsets of every occurrence, ascending
+
+
 class LiteralSet(Protocol):
     name: str
 
     def present(self, data: bytes) -> set[int]:
         """Indices of the literals found in ``data``."""
+        ...
+
+    def occurrences(self, data: bytes) -> Occurrences:
+        """Every occurrence (overlapping ones too) of each literal found in ``data``."""
         ...
 
 
@@ -40,12 +47,24 @@ class FallbackLiterals:
         self._any = re.compile(b"|".join(re.escape(lit) for lit in ordered)) if ordered else None
 
     def present(self, data: bytes) -> set[int]:
+        return set(self.occurrences(data))
+
+    def occurrences(self, data: bytes) -> Occurrences:
         if self._any is None:
-            return set()
+            return {}
         lowered = data.lower()
         if self._any.search(lowered) is None:
-            return set()
-        return {i for i, lit in enumerate(self._literals) if lit in lowered}
+            return {}
+        found: Occurrences = {}
+        for i, lit in enumerate(self._literals):
+            pos = lowered.find(lit)
+            if pos < 0:
+                continue
+            ends = found[i] = []
+            while pos >= 0:
+                ends.append(pos + len(lit))
+                pos = lowered.find(lit, pos + 1)
+        return found
 
 
 class HyperscanLiterals:
@@ -63,7 +82,7 @@ class HyperscanLiterals:
                 expressions=list(literals),
                 ids=list(range(len(literals))),
                 elements=len(literals),
-                flags=hyperscan.HS_FLAG_CASELESS | hyperscan.HS_FLAG_SINGLEMATCH,
+                flags=hyperscan.HS_FLAG_CASELESS,
                 literal=True,
             )
 
@@ -75,14 +94,21 @@ class HyperscanLiterals:
         return scratch
 
     def present(self, data: bytes) -> set[int]:
-        if self._empty or not data:
-            return set()
-        found: set[int] = set()
+        return set(self.occurrences(data))
 
-        def on_match(ident: int, _start: int, _end: int, _flags: int, _ctx: object) -> None:
-            found.add(ident)
+    def occurrences(self, data: bytes) -> Occurrences:
+        if self._empty or not data:
+            return {}
+        hits: list[tuple[int, int]] = []
+        add = hits.append
+
+        def on_match(ident: int, _start: int, end: int, _flags: int, _ctx: object) -> None:
+            add((ident, end))
 
         self._db.scan(data, match_event_handler=on_match, scratch=self._scratch())
+        found: Occurrences = {}
+        for ident, end in hits:  # reported in order of end offset
+            found.setdefault(ident, []).append(end)
         return found
 
 
