@@ -43,7 +43,7 @@ class Painted(QObject):
         if event.type() == QEvent.Type.Paint and window.model.rowCount() >= CREDENTIALS_WANTED:
             print("painted", flush=True)
             window.removeEventFilter(self)
-            QTimer.singleShot(0, app.quit)
+            QTimer.singleShot(0, ctl.quit)
         return False
 
 if mode == "window":

@@ -14,8 +14,12 @@ import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from scanner import __version__
+
+if TYPE_CHECKING:
+    from desktop.controller import Controller
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -46,7 +50,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     QApplication.setDesktopFileName("stowaway")
     app = QApplication([sys.argv[0], *(_qt_passthrough(argv))])
     app.setQuitOnLastWindowClosed(False)
-    signal.signal(signal.SIGTERM, lambda *_: QApplication.quit())
     instance = SingleInstance()
     if not instance.acquire():
         delivered = instance.send("scan" if args.scan else "show")
@@ -57,19 +60,38 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 1
         return 0
     from desktop.services import Services
+    from desktop.signals import SignalWatcher
 
     _setup_logging()
     controller = Controller(
         Services(args.inventory), start_in_tray=args.tray, scan_on_start=args.scan
     )
     instance.message.connect(controller.handle_message)
+    signals = SignalWatcher()
+    signals.received.connect(lambda signum: _quit_on_signal(controller, signum))
     controller.start()
-    logging.getLogger("desktop").info("ready (pid %d)", os.getpid())
-    try:
-        return app.exec()
-    finally:
-        controller.shutdown()
-        instance.release()
+    log = logging.getLogger("desktop")
+    log.info("ready (pid %d)", os.getpid())
+    status = app.exec()
+    clean = controller.shutdown()
+    instance.release()
+    signals.close()
+    log.info("stopped")
+    if not clean:
+        # a worker is stuck in code that cannot be cancelled (a keychain or file call): Qt's
+        # thread pool would wait for it forever when the app object is destroyed. The inventory
+        # and the migration journal are transactional, so leaving now loses nothing.
+        log.warning("background work did not stop in time; exiting anyway")
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)
+    return status
+
+
+def _quit_on_signal(controller: Controller, signum: int) -> None:
+    logging.getLogger("desktop").info("%s received: quitting", signal.Signals(signum).name)
+    controller.quit()
 
 
 def _setup_logging() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from scanner import settings as settings_mod
 log = logging.getLogger(__name__)
 
 REMINDER_CHECK_MS = 60 * 60 * 1000
+SHUTDOWN_TIMEOUT_S = 4.0
 
 
 class Controller(QObject):
@@ -95,22 +97,36 @@ class Controller(QObject):
         elif self.scan_on_start:
             self.scan_now()
 
-    def shutdown(self) -> None:
-        self._stop_monitor()
+    def shutdown(self, timeout_s: float = SHUTDOWN_TIMEOUT_S) -> bool:
+        """Stop monitoring and background jobs; False when a job is still running after
+        ``timeout_s`` (the caller may then exit without waiting for it)."""
+        deadline = time.monotonic() + timeout_s
         self.runner.cancel_all()
-        self.runner.wait(5000)
+        self._stop_monitor()
         if self.tray is not None:
             self.tray.hide()
+        remaining_ms = max(0, int((deadline - time.monotonic()) * 1000))
+        return self.runner.wait(remaining_ms)
 
     @Slot()
     def quit(self) -> None:
+        """Quit for good (tray menu, Ctrl+Q, SIGTERM/SIGINT, closing the window without a tray).
+
+        ``QApplication.exit`` rather than ``quit``: since Qt 6, ``quit()`` first asks every
+        visible top-level window to close and is silently dropped when one stays open, and the
+        XEmbed tray icon is such a window (the loop then kept running after "Quit").
+        """
         if self._quitting:
             return
         self._quitting = True
+        log.info("quitting")
+        self.runner.cancel_all()
         self.window.keep_running_in_tray = False
         self.window.save_layout()
         self.window.close()
-        QApplication.quit()
+        if self.tray is not None:
+            self.tray.hide()
+        QApplication.exit(0)
 
     @Slot(str)
     def handle_message(self, message: str) -> None:

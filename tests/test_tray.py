@@ -75,7 +75,7 @@ def test_tray_menu_actions(tray_controller: Controller, home: Path, monkeypatch)
     assert wait_until(lambda: not ctl.window.scanning, timeout=60)
 
     quits: list[bool] = []
-    monkeypatch.setattr("desktop.controller.QApplication.quit", lambda: quits.append(True))
+    monkeypatch.setattr("desktop.controller.QApplication.exit", lambda _code=0: quits.append(True))
     tray.menu.aboutToShow.emit()
     tray.actions_by_text()["Quit Stowaway"].trigger()
     assert quits == [True]
@@ -98,7 +98,7 @@ def test_without_a_tray_there_is_a_banner_and_closing_quits(home: Path, qtbot, m
     assert not ctl.window.banner.isHidden()
     assert "No system tray" in ctl.window.banner.text()
     quits: list[bool] = []
-    monkeypatch.setattr("desktop.controller.QApplication.quit", lambda: quits.append(True))
+    monkeypatch.setattr("desktop.controller.QApplication.exit", lambda _code=0: quits.append(True))
     assert ctl.window.close() is True
     assert quits == [True]
     ctl.shutdown()
