@@ -33,7 +33,7 @@ REFERENCE = regex.compile(
     | ^stowaway\s+get\b
     """
 )
-ARN_BEFORE = regex.compile(r"\barn:aws[\w-]*:[\w-]+:[\w-]*:\d*:[^\s\"'`]*$")
+ARN_BEFORE = regex.compile(r"\barn:aws[\w-]*:[\w-]+:[\w-]*:[\w-]*:[^\s\"'`]*$")
 # A Stowaway keychain entry name, ``<provider>/<8 hex of the fingerprint>`` (``-2``… when taken):
 # what ``stowaway get``/``exec --env VAR=NAME`` and migrated files refer to; never a secret.
 KEYCHAIN_ENTRY = regex.compile(r"[a-z0-9][a-z0-9._-]{0,63}/[0-9a-f]{8}(?:-\d{1,3})?")
@@ -70,7 +70,7 @@ def reference(c: Candidate) -> str | None:
         return None
     if c.after.startswith("("):  # ``token = derive_key(…)``: a call, not a literal
         return "function call, not a value"
-    if ARN_BEFORE.search(c.before[-200:]):  # ``arn:aws:secretsmanager:…:secret:NAME-a1b2c3``
+    if ARN_BEFORE.search(c.before[-200:]):  # the 'secret:NAME' part of a Secrets Manager ARN
         return "part of an AWS resource name"
     if INSIDE.search(c.before[-120:]) and (CLOSES.match(c.after) or not c.after):
         return "reference to a secret stored elsewhere"
