@@ -61,15 +61,13 @@ def desktop_entry(exec_path: str = "stowaway-app") -> str:
     return (
         (ROOT / "resources" / "desktop" / "stowaway.desktop")
         .read_text()
-        .replace("Exec=stowaway-app", f"Exec={exec_path}", 1)
+        .replace("Exec=stowaway-app", f"Exec={exec_path}")
     )
 
 
 def icon_png(size: int) -> Path | None:
-    for candidate in (
-        ROOT / "resources" / "icons" / "hicolor" / f"{size}x{size}" / "apps" / "stowaway.png",
-        ROOT / "resources" / "icons" / f"stowaway-{size}.png",
-    ):
+    hicolor = ROOT / "resources" / "icons" / "hicolor" / f"{size}x{size}"
+    for candidate in (hicolor / "stowaway.png", hicolor / "apps" / "stowaway.png"):
         if candidate.exists():
             return candidate
     return None

@@ -141,6 +141,11 @@ def test_linux_release_tarball_installs_and_uninstalls(linux_bundle: Path, home:
     subprocess.run(["bash", str(release / "install.sh")], check=True, timeout=300)
     installed = home / ".local" / "bin" / "stowaway"
     assert installed.exists()
+    icon = home / ".local" / "share" / "icons" / "hicolor" / "256x256" / "apps" / "stowaway.png"
+    assert icon.exists()
+    entry = (home / ".local" / "share" / "applications" / "stowaway.desktop").read_text()
+    app = home / ".local" / "opt" / "stowaway" / "stowaway-app"
+    assert f"Exec={app}\n" in entry and f"Exec={app} --scan\n" in entry
     subprocess.run([str(installed), "autostart", "enable"], check=True, timeout=120)
     autostart_file = home / ".config" / "autostart" / "stowaway.desktop"
     assert autostart_file.exists()

@@ -9,7 +9,7 @@ rm -rf "$prefix"; mkdir -p "$(dirname "$prefix")" "$bin" "$data/applications"
 cp -a "$here/stowaway" "$prefix"
 ln -sf "$prefix/stowaway" "$bin/stowaway"
 ln -sf "$prefix/stowaway-app" "$bin/stowaway-app"
-sed "s#^Exec=.*#Exec=$prefix/stowaway-app#" "$here/share/applications/stowaway.desktop" > "$data/applications/stowaway.desktop"
-cp -a "$here/share/icons" "$data/"
+sed "s#^Exec=stowaway-app#Exec=$prefix/stowaway-app#" "$here/share/applications/stowaway.desktop" > "$data/applications/stowaway.desktop"
+if [[ -d "$here/share/icons" ]]; then cp -a "$here/share/icons" "$data/"; fi
 command -v update-desktop-database >/dev/null && update-desktop-database "$data/applications" || true
 echo "Stowaway installed in $prefix (commands in $bin)."
