@@ -57,6 +57,11 @@ def run_pyinstaller(dist: Path, work: Path) -> Path:
     return dist / "stowaway"
 
 
+def bundle_size(folder: Path) -> int:
+    """Bytes on disk, counting each file once (the bundle symlinks some libraries)."""
+    return sum(f.lstat().st_size for f in folder.rglob("*") if f.is_file() and not f.is_symlink())
+
+
 def desktop_entry(exec_path: str = "stowaway-app") -> str:
     return (
         (ROOT / "resources" / "desktop" / "stowaway.desktop")
@@ -173,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
             parser.error("the Linux bundle is built on Linux")
         bundle = run_pyinstaller(dist, args.work)
         tarball, appdir = package_linux(bundle, dist)
-        size = sum(f.stat().st_size for f in bundle.rglob("*") if f.is_file())
+        size = bundle_size(bundle)
         print(f"bundle: {bundle} ({size / 1e6:.1f} MB)")
         print(f"tarball: {tarball} ({tarball.stat().st_size / 1e6:.1f} MB)")
         print(f"AppDir: {appdir}")

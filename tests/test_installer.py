@@ -87,7 +87,7 @@ def linux_bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.slow
 def test_linux_bundle_runs_cli_scan_and_app(linux_bundle: Path, home: Path) -> None:
     bundle = linux_bundle / "stowaway"
-    size_mb = sum(f.stat().st_size for f in bundle.rglob("*") if f.is_file()) / 1e6
+    size_mb = build.bundle_size(bundle) / 1e6
     print(f"bundle size: {size_mb:.1f} MB")
     cli = bundle / "stowaway"
     version = subprocess.run([str(cli), "--version"], capture_output=True, text=True, timeout=120)
