@@ -41,6 +41,7 @@ WINDOW_BEFORE = 1024
 WINDOW_AFTER = 2048
 WINDOW_AFTER_BLOCK = 24 * 1024
 BLOCK_HINTS = ("[\\s\\S]", "(?s", "\\n", "[\\S\\s]", "(?is", "(?si")
+UTF8_CONTINUATION = bytes(range(0x80, 0xC0))
 CALIBRATION_CHARS = 32 * 1024
 # Above this size a text is always searched for keywords first: a pattern measured as quick on
 # ordinary text can be slow on some (base64 in a lockfile), and windows bound that cost.
@@ -170,8 +171,9 @@ class Matcher:
             rule_ids, deriver_ids, ends = self._candidates(
                 doc.text.encode("utf-8", "surrogateescape")
             )
-            ascii_text = False
+            ascii_text, utf16 = False, True
         else:
+            utf16 = False
             rule_ids, deriver_ids, ends = self._candidates(data)
             ascii_text = data.isascii()  # then byte offsets are the text's character offsets
         derivers = [
@@ -183,7 +185,11 @@ class Matcher:
             return [], False
         if doc is None:
             doc = decode(data, raw_map)
-        finder = KeywordFinder(doc.text, ends, ascii_text)
+        # Keyword places in bytes are places in the text when the bytes were ASCII, and can be
+        # converted when they were valid UTF-8 (no BOM): keywords are ASCII, never inside a
+        # multi-byte character.
+        utf8 = None if ascii_text or utf16 or doc.lossy or doc.base else data
+        finder = KeywordFinder(doc.text, ends, ascii_text, utf8)
         hits: list[Hit | Rejected] = (
             self._match(doc, None, doc.text, rule_ids, finder, path, file_kind) if rule_ids else []
         )
@@ -364,13 +370,33 @@ class KeywordFinder:
     """
 
     def __init__(
-        self, text: str, ends: dict[str, list[int]] | None = None, exact: bool = False
+        self,
+        text: str,
+        ends: dict[str, list[int]] | None = None,
+        exact: bool = False,
+        utf8: bytes | None = None,
     ) -> None:
         self._text = text
         self._present = frozenset(ends) if ends is not None else None
-        self._ends = ends if exact else None
+        self._ends = ends if exact or utf8 is not None else None
+        self._utf8 = utf8  # the valid UTF-8 bytes ``ends`` count in, when they aren't ASCII
         self._lowered_text: str | None = None
         self._found: dict[str, list[int]] = {}
+
+    def _convert(self) -> None:
+        """Turn every keyword's byte end offsets into character end offsets (one pass)."""
+        assert self._ends is not None and self._utf8 is not None
+        data = self._utf8
+        merged = sorted((end, kw) for kw, ends in self._ends.items() for end in ends)
+        converted: dict[str, list[int]] = {kw: [] for kw in self._ends}
+        previous = continuation = 0
+        for end, kw in merged:
+            chunk = data[previous:end]
+            continuation += len(chunk) - len(chunk.translate(None, UTF8_CONTINUATION))
+            previous = end
+            converted[kw].append(end - continuation)
+        self._ends = converted
+        self._utf8 = None
 
     @property
     def _lowered(self) -> str | None:
@@ -394,6 +420,8 @@ class KeywordFinder:
             if self._present is not None and keyword not in self._present:
                 return found
             if self._ends is not None:
+                if self._utf8 is not None:
+                    self._convert()
                 n = len(keyword)
                 found = self._found[keyword] = [end - n for end in self._ends[keyword]]
                 return found
