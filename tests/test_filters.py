@@ -408,3 +408,35 @@ def test_credentials_for_documentation_hosts_dropped() -> None:
     value = tokens.random_secret(16)
     assert reason(value, f"https://ci:{value}@nexus.example.corp/x", MEDIUM) is None
     assert reason(value, f"https://ci:{value}@example.company.com/x", MEDIUM) is None
+
+
+@pytest.mark.parametrize(
+    ("secret", "line"),
+    [
+        ("V1SecretVolumeSource", '        "secret": "V1SecretVolumeSource",'),
+        (
+            "V1ServiceAccountTokenProjection",
+            '"service_account_token": "V1ServiceAccountTokenProjection"',
+        ),
+        ("SomeKindOfPassword123!@#", '"Password": "SomeKindOfPassword123!@#",'),
+    ],
+)
+def test_values_naming_their_own_kind_dropped(secret: str, line: str) -> None:
+    assert reason(secret, line) is not None
+
+
+def test_random_values_do_not_name_their_kind() -> None:
+    tokens.seed(4)
+    for _ in range(2000):
+        value = tokens.random_secret(40)
+        assert reason(value, f"API_TOKEN={value}") is None, value
+
+
+def test_rfc6749_examples_dropped() -> None:
+    assert (
+        reason(
+            "2YotnFZFEjr1zCsicMWpAA",
+            "Location: http://a.invalid/cb#access_token=2YotnFZFEjr1zCsicMWpAA",
+        )
+        is not None
+    )

@@ -20,6 +20,12 @@ DOCUMENTED_DIGESTS: dict[str, str] = {
     "5895b89c8fb33402a5bfc23aad5aaf863fbb438a51e1a0bb02b0ce618c8fdf9d": "Stripe docs publishable",
     # GitHub documentation's sample classic personal access token
     "3543c50b0cb9cea8e55eb1f529b79f043cb250d485fde7b66cabbb5183add7da": "GitHub docs sample PAT",
+    # OAuth 2.0 (RFC 6749) examples, quoted by every OAuth library's docs: access token, refresh
+    # token, authorization code and the Basic credentials of client s6BhdRkqt3
+    "6c96130f130ab0d6d158397e24d2bcc1c9a5e73ae081f6e983f1c7b545d24a4c": "RFC 6749 access token",
+    "00cf4c781dc37003f7c7dd7d4c9a6ef1e0f4c62d9a291aa8bc398774e3fefd32": "RFC 6749 refresh token",
+    "a35b81a7d7927b70ec99270dd2362b88580a28574af812f2c02f56469579186f": "RFC 6749 code",
+    "ca7459e2b26776de081b9a07e40227fd6cff232a1e3233ff6b6aa6d036ca9981": "RFC 6749 client auth",
 }
 
 EXAMPLE_WORDS = ("EXAMPLE", "example", "Example")

@@ -50,11 +50,24 @@ def _says_test(secret: str) -> bool:
     return False
 
 
+# Whole words in a value: ``V1SecretVolumeSource`` -> V, Secret, Volume, Source.
+VALUE_WORDS = regex.compile(r"[A-Z]?[a-z]{2,}|[A-Z]{2,}(?![a-z])")
+KIND_WORDS = words("secret secrets token tokens password passwords passwd credential credentials")
+
+
+def names_its_kind(secret: str) -> bool:
+    """The value spells out what it is (``V1SecretProjection``, ``SomeKindOfPassword1``): a type
+    or a description. A random value holds such a bounded word by chance about once in 10^9."""
+    return any(w.lower() in KIND_WORDS for w in VALUE_WORDS.findall(secret))
+
+
 def test_value(c: Candidate) -> str | None:
     if not c.generic:
         return None
     if _says_test(c.secret):
         return "test or example value"
+    if names_its_kind(c.secret):
+        return "value names a secret's kind (a type or a description)"
     if TEST_WORDS.intersection(components(c.key_name)):
         return "test or example variable"
     return None
