@@ -365,8 +365,10 @@ class KeywordFinder:
     """Where keywords occur in one text, ASCII case-insensitively; each keyword searched once.
 
     ``ends`` are the prefilter's findings (keyword -> end offsets in the bytes it scanned): only
-    those keywords are looked for, and when ``exact`` (the bytes were ASCII, so byte and
-    character offsets agree) their places are taken from it instead of searched again.
+    those keywords are looked for. Their places are taken from it instead of searched again when
+    ``exact`` (the bytes were ASCII, so byte and character offsets agree) or when ``utf8`` gives
+    the valid UTF-8 bytes they count in (converted once: a keyword's ASCII bytes are never part
+    of a multi-byte character).
     """
 
     def __init__(
