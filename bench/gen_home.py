@@ -45,7 +45,7 @@ from bench.filler import NAMES, PKGS, WORDS, Filler, ordinary_commands, words
 GENERATOR_VERSION = 6
 CACHE_DIR = Path(__file__).resolve().parent / ".cache"
 AWS_DOC_KEY_ID = "AKIA" + "IOSFODNN7" + "EXAMPLE"
-AWS_DOC_SECRET = "wJalrXUtnFEMI/K7MDENG/" + "bPxRfiCYEXAMPLEKEY"
+AWS_DOC_SECRET = "wJalrXUtnFEMI/K7MDENG/" + "bPxRfiCYEXAMPLEKEY"  # stowaway:ignore (AWS docs)
 JWT_IO_EXAMPLE = (
     "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwi"
     "aWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"
