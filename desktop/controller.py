@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 
 REMINDER_CHECK_MS = 60 * 60 * 1000
 SHUTDOWN_TIMEOUT_S = 4.0
+MONITOR_START_DELAY_MS = 3000
 
 
 class Controller(QObject):
@@ -53,6 +54,9 @@ class Controller(QObject):
             services, self.runner, self.notifier, tray_available=self.tray is not None
         )
         self.monitor: Any = None
+        # Monitoring starts (engine compile, inotify, catch-up) once the window has shown its
+        # first assessed snapshot, or after MONITOR_START_DELAY_MS: not during start-up.
+        self._monitor_may_start = False
         self._quitting = False
         self._reminded: set[tuple[int, str, str]] = set()
         self._pause_timer = QTimer(self)
@@ -69,7 +73,7 @@ class Controller(QObject):
         w.migrate_requested.connect(self.open_migration)
         w.leak_requested.connect(self.open_leak_response)
         w.scan_finished.connect(self._scan_finished)
-        w.refreshed.connect(self._update_tray)
+        w.refreshed.connect(self._refreshed)
         self.notifier.activated.connect(self._open_credential)
         if self.tray is not None:
             t = self.tray
@@ -90,6 +94,7 @@ class Controller(QObject):
         if not self.start_in_tray or self.tray is None or first_run:
             self.window.show()
         self._apply_monitoring()
+        QTimer.singleShot(MONITOR_START_DELAY_MS, self._release_monitor)
         self._reminder_timer.start(REMINDER_CHECK_MS)
         QTimer.singleShot(5000, self.check_reminders)
         if first_run:
@@ -216,7 +221,21 @@ class Controller(QObject):
         self.monitor.failed.connect(
             lambda msg: self.window.set_banner(f"Monitoring stopped: {msg}")
         )
-        self.monitor.start()
+        if self._monitor_may_start:
+            self.monitor.start()
+
+    def _release_monitor(self) -> None:
+        if self._monitor_may_start:
+            return
+        self._monitor_may_start = True
+        if self.monitor is not None:
+            self.monitor.start()
+
+    def _refreshed(self) -> None:
+        snapshot = self.window.snapshot
+        if snapshot is not None and snapshot.assessed and not self._monitor_may_start:
+            QTimer.singleShot(0, self._release_monitor)
+        self._update_tray()
 
     def _stop_monitor(self) -> None:
         if self.monitor is not None:

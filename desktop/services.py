@@ -18,6 +18,8 @@ from scanner import settings as settings_mod
 from scanner.inventory.models import Credential, Exposure, InventoryEvent, InventoryStats
 from scanner.settings import Settings
 
+ROWS_SHOWN_WAIT_S = 0.5
+
 if TYPE_CHECKING:
     from scanner.inventory.store import Inventory
     from scanner.model import Finding
@@ -26,13 +28,19 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Snapshot:
-    """What the main window shows, read in one go off the UI thread."""
+    """What the main window shows, read off the UI thread.
+
+    ``assessed`` is False for the quick first part (rows and counts, a few tens of ms) that
+    :meth:`Services.snapshot` sends ahead while it computes risks and reminders (which read
+    every credential's copies and take most of the time).
+    """
 
     credentials: list[Credential]
     risks: dict[int, Any]
     stats: InventoryStats
     reminders: list[Any] = field(default_factory=list)
     read_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    assessed: bool = True
 
 
 @dataclass(frozen=True)
@@ -80,10 +88,21 @@ class Services:
         return ScanOptions(extra_excludes=tuple(load_settings().excludes))
 
     # -- reads ---------------------------------------------------------------------------------
-    def snapshot(self, ctx: JobContext | None = None) -> Snapshot:
+    def snapshot(
+        self, ctx: JobContext | None = None, rows_shown: threading.Event | None = None
+    ) -> Snapshot:
+        """Everything the window shows; with ``ctx``, the rows and counts go out first as a
+        partial result (an unassessed Snapshot) so the table paints before risks are known.
+        ``rows_shown``: the UI sets it once those rows are on screen; the assessment waits for
+        it (briefly) so it does not compete with the first paint for the interpreter."""
         with self.open_inventory() as inv:
             creds = inv.credentials()
             stats = inv.stats()
+            if ctx is not None:
+                ctx.partial([Snapshot(creds, {}, stats, assessed=False)], force=True)
+                if rows_shown is not None:
+                    rows_shown.wait(ROWS_SHOWN_WAIT_S)
+                ctx.check()
             risks = assess_all(inv)
             reminders = due_reminders(inv)
         return Snapshot(creds, risks, stats, reminders)

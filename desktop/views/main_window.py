@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
@@ -106,6 +108,7 @@ class MainWindow(QMainWindow):
         self.tray_available = tray_available
         self.keep_running_in_tray = tray_available
         self.snapshot: Snapshot | None = None
+        self._refresh_generation = 0
         self.scan_job: Job | None = None
         self.monitoring_text = "On"
         self.setWindowTitle("Stowaway")
@@ -223,12 +226,38 @@ class MainWindow(QMainWindow):
 
     # -- data ----------------------------------------------------------------------------------
     def refresh(self) -> Job:
-        job = self.runner.submit(lambda ctx: self.services.snapshot(ctx), name="snapshot")
+        """Re-read the inventory off the UI thread: rows and counts first, then risks and
+        reminders (the returned job succeeds with the full snapshot)."""
+        self._refresh_generation += 1
+        generation = self._refresh_generation
+        shown = threading.Event()
+        job = self.runner.submit(
+            lambda ctx: self.services.snapshot(ctx, rows_shown=shown), name="snapshot"
+        )
+        job.signals.partial.connect(
+            lambda items, g=generation: self._apply_rows_first(g, items, shown)
+        )
         job.signals.succeeded.connect(self.apply_snapshot)
         job.signals.failed.connect(
             lambda msg: self.set_banner(f"Could not read the inventory: {msg}")
         )
         return job
+
+    def _apply_rows_first(
+        self, generation: int, items: list[Snapshot], shown: threading.Event
+    ) -> None:
+        """The quick part of a refresh: keep the risks and reminders already known until the
+        assessed snapshot arrives, so the table neither waits nor flickers."""
+        QTimer.singleShot(0, shown.set)  # after the paint this apply schedules
+        if generation != self._refresh_generation or not items:
+            return  # a newer refresh is under way
+        quick = items[-1]
+        previous = self.snapshot
+        if previous is not None:
+            ids = {c.id for c in quick.credentials}
+            risks = {cid: r for cid, r in previous.risks.items() if cid in ids}
+            quick = replace(quick, risks=risks, reminders=previous.reminders)
+        self.apply_snapshot(quick)
 
     def apply_snapshot(self, snapshot: Snapshot) -> None:
         self.snapshot = snapshot
