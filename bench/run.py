@@ -450,6 +450,14 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     args.tools = [t.strip() for t in args.tools.split(",") if t.strip()]
     size = parse_size(args.size)
+    if "stowaway" in args.tools:
+        # An installed wheel ships compiled bytecode; an editable checkout run with
+        # PYTHONDONTWRITEBYTECODE=1 (as on this machine) would recompile every module per run.
+        subprocess.run(
+            [str(ROOT / ".venv/bin/python"), "-m", "compileall", "-q", "scanner"],
+            cwd=ROOT,
+            check=True,
+        )
     t0 = time.perf_counter()
     home, labels_path = corpus(size, args.seed)
     print(f"corpus ready in {time.perf_counter() - t0:.1f} s", flush=True)
