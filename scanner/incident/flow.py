@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scanner import redact, revoke
 from scanner.fingerprint import Fingerprinter
@@ -31,6 +31,9 @@ from scanner.inventory import CredentialState, Exposure, Inventory
 from scanner.keychain import SERVICE, Keychain, KeychainError, default_account, open_keychain
 from scanner.migrate.rotate import RotateError
 from scanner.model import Finding
+
+if TYPE_CHECKING:
+    from scanner.migrate.journal import Journal, KeychainEntry
 
 ProgressFn = Callable[[Any], None]
 
@@ -404,8 +407,7 @@ class IncidentFlow:
         new_token = new_token.strip()
         if not new_token:
             raise IncidentError("The new token is empty; nothing was stored.")
-        fp = self.fingerprinter
-        new_fp = fp(new_token)
+        new_fp = self.fingerprinter(new_token)
         if new_fp == self.incident.fingerprint:
             raise IncidentError(
                 "That is the leaked token itself, not a new one; nothing was stored."
@@ -452,19 +454,9 @@ class IncidentFlow:
                     migration_id=None,
                 )
             )
-            for entry in keys.tool_entries(jr, self.incident.fingerprint):
-                if keys.rotate_entry(
-                    kc,
-                    jr,
-                    entry,
-                    incident_id=self.incident_id,
-                    old_fingerprint=self.incident.fingerprint,
-                    new_token=new_token,
-                    new_fingerprint=new_fp,
-                    fp=fp,
-                ):
-                    pair = f"{entry.service}:{entry.account}"
-                    (rotated if entry.read_by_tools else references).append(pair)
+            for entry in self._switch_tool_entries(kc, jr, new_token, new_fp):
+                pair = f"{entry.service}:{entry.account}"
+                (rotated if entry.read_by_tools else references).append(pair)
         except (KeychainError, RotateError) as exc:
             raise IncidentError(f"{exc}") from exc
         finally:
@@ -582,6 +574,34 @@ class IncidentFlow:
             remaining,
         )
 
+    def _switch_tool_entries(
+        self,
+        kc: Keychain,
+        jr: Journal,
+        new_token: str,
+        new_fingerprint: str,
+        *,
+        migration_id: str | None = None,
+    ) -> list[KeychainEntry]:
+        """Put the new token into the indexed entries that hold the leaked one (only those a
+        migration created, with ``migration_id``); returns the entries that were switched."""
+        switched: list[KeychainEntry] = []
+        for entry in keys.tool_entries(jr, self.incident.fingerprint):
+            if migration_id is not None and entry.migration_id != migration_id:
+                continue
+            if keys.rotate_entry(
+                kc,
+                jr,
+                entry,
+                incident_id=self.incident_id,
+                old_fingerprint=self.incident.fingerprint,
+                new_token=new_token,
+                new_fingerprint=new_fingerprint,
+                fp=self.fingerprinter,
+            ):
+                switched.append(entry)
+        return switched
+
     def _rotate_after_scrub(self, kc: Keychain, jr: Any, migration_id: str) -> list[str]:
         replace_step = self.incident.steps[IncidentStep.REPLACE]
         account = replace_step.data.get("account")
@@ -597,20 +617,11 @@ class IncidentFlow:
             return []
         rotated: list[str] = []
         try:
-            for entry in keys.tool_entries(jr, self.incident.fingerprint):
-                if entry.migration_id != migration_id:
-                    continue
-                if keys.rotate_entry(
-                    kc,
-                    jr,
-                    entry,
-                    incident_id=self.incident_id,
-                    old_fingerprint=self.incident.fingerprint,
-                    new_token=new_token,
-                    new_fingerprint=str(replace_step.data.get("new_fingerprint", "")),
-                    fp=self.fingerprinter,
-                ):
-                    rotated.append(f"{entry.service}:{entry.account}")
+            new_fp = str(replace_step.data.get("new_fingerprint", ""))
+            for entry in self._switch_tool_entries(
+                kc, jr, new_token, new_fp, migration_id=migration_id
+            ):
+                rotated.append(f"{entry.service}:{entry.account}")
         except (KeychainError, RotateError) as exc:
             self._log(
                 IncidentStep.SCRUB,
