@@ -88,6 +88,7 @@ class Controller(QObject):
     def start(self) -> None:
         if self.tray is not None:
             self.tray.show()
+        self.recover_migrations()
         self.window.refresh()
         settings = load_settings()
         first_run = not settings.first_run_done
@@ -112,6 +113,32 @@ class Controller(QObject):
             self.tray.hide()
         remaining_ms = max(0, int((deadline - time.monotonic()) * 1000))
         return self.runner.wait(remaining_ms)
+
+    def recover_migrations(self) -> Any:
+        """On a worker: finish or roll back migrations a crash interrupted; say what was done."""
+        return self.runner.submit(
+            self.services.recover_migrations,
+            on_success=self._migrations_recovered,
+            on_error=self._recovery_failed,
+            name="recover-migrations",
+        )
+
+    def _migrations_recovered(self, messages: list[str]) -> None:
+        if not messages:
+            return
+        for message in messages:
+            log.info("recovery: %s", message)
+            self.notifier.notify(Alert("Interrupted migration", message, kind="info"))
+        self.window.statusBar().showMessage(messages[0], 15000)
+        self.window.refresh()
+
+    def _recovery_failed(self, message: str) -> None:
+        text = (
+            f"Could not check for interrupted migrations ({message}); "
+            "Stowaway tries again at the next start."
+        )
+        log.warning(text)
+        self.window.set_banner(text)
 
     @Slot()
     def quit(self) -> None:

@@ -150,6 +150,13 @@ class Services:
             issues=len(result.issues),
         )
 
+    def recover_migrations(self, _ctx: JobContext | None = None) -> list[str]:
+        """Finish or roll back a migration a crash interrupted (as the CLI does at start);
+        returns what was done, in plain words (no secrets)."""
+        from scanner.migrate.recovery import pending, recover
+
+        return recover() if pending() else []
+
     def due_reminders(self) -> list[Any]:
         with self.open_inventory() as inv:
             return due_reminders(inv)
