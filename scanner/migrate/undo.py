@@ -105,15 +105,21 @@ def undo(
             jr.close()
 
 
-def _undo(jr: Journal, migration_id: str, keychain: Keychain | None, inventory: Any) -> UndoResult:
+def _completed(jr: Journal, migration_id: str, only: str) -> MigrationRecord:
+    """The record of a finished (``done``) migration; otherwise an UndoError saying what ``only``
+    such a migration allows."""
     record = jr.migration(migration_id)
     if record is None:
         raise UndoError(f"There is no migration {migration_id!r} (see `stowaway undo --list`).")
     if record.state != "done":
         raise UndoError(
-            f"Migration {migration_id} is {record.state.replace('_', ' ')}; only a "
-            "completed migration can be undone."
+            f"Migration {migration_id} is {record.state.replace('_', ' ')}; only {only}."
         )
+    return record
+
+
+def _undo(jr: Journal, migration_id: str, keychain: Keychain | None, inventory: Any) -> UndoResult:
+    record = _completed(jr, migration_id, "a completed migration can be undone")
     plan = record.plan
     try:
         kc = keychain or open_keychain()
@@ -207,14 +213,9 @@ def forget_undo(
     """Drop the undo data of a finished migration (the user keeps it); returns what was done."""
     jr = journal or Journal.open()
     try:
-        record = jr.migration(migration_id)
-        if record is None:
-            raise UndoError(f"There is no migration {migration_id!r} (see `stowaway undo --list`).")
-        if record.state != "done":
-            raise UndoError(
-                f"Migration {migration_id} is {record.state.replace('_', ' ')}; only the undo "
-                "data of a completed migration can be dropped."
-            )
+        record = _completed(
+            jr, migration_id, "the undo data of a completed migration can be dropped"
+        )
         if any(rec.state == "undone" for rec in jr.files(migration_id)):
             raise UndoError(
                 f"Migration {migration_id} is partly undone; run `stowaway undo {migration_id}` "
