@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(
   python3-venv python3-dev git
   dbus dbus-daemon gnome-keyring libsecret-tools
-  xvfb xauth trayer imagemagick xdotool x11-utils desktop-file-utils
+  xvfb xauth trayer imagemagick xdotool x11-utils desktop-file-utils dunst
   libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libxcb-cursor0
   libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0 libxcb-xkb1
   libxcb-randr0 libxcb-xinerama0 libxcb-xfixes0 libnss3 fonts-dejavu-core
