@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QPoint, QRect, QTimer
 from PySide6.QtGui import QGuiApplication
 
 from desktop.controller import Controller
@@ -118,6 +118,47 @@ def test_select_shows_detail_with_redacted_context(controller: Controller, home:
     assert "SLACK_BOT_TOKEN=⟦" in context
     for secret in values.values():
         assert secret not in context
+
+
+@pytest.mark.parametrize("size", [(1024, 700), (1280, 800)], ids=["1024x700", "1280x800"])
+def test_detail_buttons_wrap_instead_of_clipping(
+    controller: Controller, home: Path, size: tuple[int, int]
+) -> None:
+    write_tokens(home)
+    scan(controller, [home])
+    window = controller.window
+    window.show()
+    window.resize(*size)
+    window.tabs.setCurrentWidget(window.inventory)
+    page = window.inventory
+    page.splitter.setSizes([size[0] * 3 // 5, size[0] * 2 // 5])
+    page.table.selectRow(0)
+    detail = page.detail
+    assert wait_until(lambda: detail.credential is not None and detail.body_scroll.isVisible())
+    wait_until(lambda: False, timeout=0.2)
+    viewport = detail.body_scroll.viewport()
+    rows = (
+        [detail.migrate_button, detail.leak_button, detail.ignore_button, detail.revoked_button],
+        [
+            detail.open_folder_button,
+            detail.copy_path_button,
+            detail.reveal_button,
+            detail.copy_secret_button,
+        ],
+    )
+    for buttons in rows:
+        rects = []
+        for button in buttons:
+            assert button.isVisible()
+            top_left = button.mapTo(viewport, QPoint(0, 0))
+            rect = QRect(top_left, button.size())
+            assert rect.left() >= 0 and rect.right() < viewport.width(), (
+                f"{button.text()} clipped at {rect} in a {viewport.width()} px pane"
+            )
+            assert button.width() >= button.sizeHint().width()
+            rects.append(rect)
+        for i, a in enumerate(rects):
+            assert not any(a.intersects(b) for b in rects[i + 1 :])
 
 
 def test_reveal_hides_again_and_clipboard_is_cleared(

@@ -39,6 +39,7 @@ from desktop.models.credentials import STATE_LABELS, format_expiry
 from desktop.models.kinds import describe_file_kind
 from desktop.services import Services
 from desktop.snippet import redacted_snippet
+from desktop.views.flow import FlowLayout
 from desktop.views.widgets import EmptyState, risk_pill
 from desktop.workers import JobContext, JobRunner
 from scanner.inventory.models import Credential, CredentialState, Exposure
@@ -127,7 +128,7 @@ class DetailPane(QWidget):
         self.subtitle.setWordWrap(True)
         layout.addWidget(self.subtitle)
 
-        actions = QHBoxLayout()
+        actions = FlowLayout()
         self.migrate_button = QPushButton("Move to keychain…")
         self.migrate_button.setToolTip(
             "Store it in the OS keychain and replace the plain-text copies"
@@ -146,7 +147,6 @@ class DetailPane(QWidget):
             button.setAccessibleName(button.text().rstrip("…"))
             button.clicked.connect(lambda _=False, s=signal: self._emit_for_current(s))
             actions.addWidget(button)
-        actions.addStretch(1)
         layout.addLayout(actions)
 
         copies_box = QGroupBox("Copies")
@@ -174,7 +174,7 @@ class DetailPane(QWidget):
         self.context.setMinimumHeight(110)
         self.context.setMaximumHeight(160)
         copies_layout.addWidget(self.context)
-        copy_actions = QHBoxLayout()
+        copy_actions = FlowLayout()
         self.open_folder_button = QPushButton("Open folder")
         self.open_folder_button.clicked.connect(self.open_folder)
         self.copy_path_button = QPushButton("Copy path")
@@ -195,7 +195,6 @@ class DetailPane(QWidget):
         ):
             button.setAccessibleName(button.text())
             copy_actions.addWidget(button)
-        copy_actions.addStretch(1)
         copies_layout.addLayout(copy_actions)
         self.revealed = QLineEdit()
         self.revealed.setReadOnly(True)
