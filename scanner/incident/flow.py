@@ -516,8 +516,7 @@ class IncidentFlow:
             kc = keychain or open_keychain()
         except KeychainError as exc:
             raise IncidentError(f"{exc} Nothing was changed.") from exc
-        jr = journal or Journal.open()
-        try:
+        with Journal.using(journal) as jr:
             try:
                 migration = run_plan(
                     plan,
@@ -536,9 +535,6 @@ class IncidentFlow:
                 f"file(s): {', '.join(migration.files_written)}",
             )
             rotated = self._rotate_after_scrub(kc, jr, migration.migration_id)
-        finally:
-            if journal is None:
-                jr.close()
         if self.incident.steps[IncidentStep.REVOKE].status == StepStatus.DONE:
             # the migration marked it migrated; a revoked token stays revoked
             self.inventory.update_credential(cid, state=CredentialState.REVOKED)

@@ -14,6 +14,8 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -148,6 +150,16 @@ class Journal:
         conn.execute("PRAGMA synchronous=FULL")
         conn.executescript(SCHEMA)
         return cls(conn, path)
+
+    @classmethod
+    @contextmanager
+    def using(cls, journal: Journal | None) -> Iterator[Journal]:
+        """``journal`` as given (its owner closes it), or one opened here and closed on exit."""
+        if journal is not None:
+            yield journal
+            return
+        with cls.open() as jr:
+            yield jr
 
     def close(self) -> None:
         self.conn.close()

@@ -31,12 +31,8 @@ def pending(journal: Journal | None = None) -> bool:
 
     if journal is None and not (paths.data_dir() / DB_NAME).exists():
         return False
-    jr = journal or Journal.open()
-    try:
+    with Journal.using(journal) as jr:
         return bool(jr.migrations(("begun", "committed")))
-    finally:
-        if journal is None:
-            jr.close()
 
 
 def recover(
@@ -45,9 +41,8 @@ def recover(
     """Resolve every interrupted migration; returns what was done, in plain words."""
     if journal is None and not pending():
         return []
-    jr = journal or Journal.open()
     messages: list[str] = []
-    try:
+    with Journal.using(journal) as jr:
         for record in jr.migrations(("begun", "committed")):
             plan = record.plan
             for fe in plan.file_edits():
@@ -56,9 +51,6 @@ def recover(
                 messages.extend(_roll_back(jr, record.id, keychain))
             else:
                 messages.extend(_roll_forward(jr, record.id, inventory))
-    finally:
-        if journal is None:
-            jr.close()
     return messages
 
 

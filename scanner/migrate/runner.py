@@ -95,13 +95,8 @@ def run_plan(
         kc = keychain or open_keychain()
     except KeychainError as exc:
         raise MigrationError(f"{exc} Nothing was changed.") from exc
-    owned_journal = journal is None
-    jr = journal or Journal.open()
-    try:
+    with Journal.using(journal) as jr:
         return _run(plan, progress, kc, jr, inventory, fingerprinter)
-    finally:
-        if owned_journal:
-            jr.close()
 
 
 def _run(

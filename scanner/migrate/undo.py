@@ -42,12 +42,8 @@ class UndoResult:
 
 
 def list_migrations(journal: Journal | None = None) -> list[MigrationRecord]:
-    jr = journal or Journal.open()
-    try:
+    with Journal.using(journal) as jr:
         return jr.migrations()
-    finally:
-        if journal is None:
-            jr.close()
 
 
 def _shared_elsewhere(jr: Journal, migration_id: str, path: str, key: str) -> bool:
@@ -97,12 +93,8 @@ def undo(
     keychain: Keychain | None = None,
     inventory: Any = None,
 ) -> UndoResult:
-    jr = journal or Journal.open()
-    try:
+    with Journal.using(journal) as jr:
         return _undo(jr, migration_id, keychain, inventory)
-    finally:
-        if journal is None:
-            jr.close()
 
 
 def _completed(jr: Journal, migration_id: str, only: str) -> MigrationRecord:
@@ -211,8 +203,7 @@ def forget_undo(
     migration_id: str, *, journal: Journal | None = None, keychain: Keychain | None = None
 ) -> str:
     """Drop the undo data of a finished migration (the user keeps it); returns what was done."""
-    jr = journal or Journal.open()
-    try:
+    with Journal.using(journal) as jr:
         record = _completed(
             jr, migration_id, "the undo data of a completed migration can be dropped"
         )
@@ -242,6 +233,3 @@ def forget_undo(
             f"Migration {migration_id}: undo data dropped from the keychain; the migration is "
             "kept and can no longer be undone."
         )
-    finally:
-        if journal is None:
-            jr.close()
