@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -96,6 +96,15 @@ def _plural(count: int, word: str, plural: str | None = None) -> str:
     return f"{count} {word if count == 1 else (plural or word + 's')}"
 
 
+# where a copy sits that raises the risk: (words for the explanation, test, points)
+_PLACES: tuple[tuple[str, Callable[[Exposure], bool], int], ...] = (
+    ("in a synced folder", lambda e: in_synced_folder(e.path), 25),
+    ("readable by other users", lambda e: world_readable(e.path), 20),
+    ("in shell history", lambda e: e.file_kind in HISTORY_KINDS, 10),
+    ("in notes", lambda e: e.file_kind in NOTE_KINDS, 10),
+)
+
+
 def assess_credential(
     credential: Credential,
     exposures: Iterable[Exposure],
@@ -115,22 +124,11 @@ def assess_credential(
     score = 0
     reasons: list[str] = []
     places: list[str] = []
-    synced = sum(1 for e in present if in_synced_folder(e.path))
-    history = sum(1 for e in present if e.file_kind in HISTORY_KINDS)
-    notes = sum(1 for e in present if e.file_kind in NOTE_KINDS)
-    readable = sum(1 for e in present if world_readable(e.path))
-    if synced:
-        places.append(f"{'one' if synced == 1 else synced} in a synced folder")
-        score += 25
-    if readable:
-        places.append(f"{'one' if readable == 1 else readable} readable by other users")
-        score += 20
-    if history:
-        places.append(f"{'one' if history == 1 else history} in shell history")
-        score += 10
-    if notes:
-        places.append(f"{'one' if notes == 1 else notes} in notes")
-        score += 10
+    for where, test, points in _PLACES:
+        count = sum(1 for e in present if test(e))
+        if count:
+            places.append(f"{'one' if count == 1 else count} {where}")
+            score += points
     copies = _plural(len(present), "copy", "copies")
     reasons.append(copies + (", " + ", ".join(places) if places else ""))
     score += min(20, 8 * (len(present) - 1)) + 10
@@ -166,15 +164,19 @@ def assess_credential(
 
 
 def assess(inventory: Inventory, credential_id: int, *, now: datetime | None = None) -> Risk:
-    from scanner.lifecycle import facts_for
-
     credential = inventory.credential(credential_id)
     if credential is None:
         raise KeyError(f"no credential {credential_id}")
-    exposures = inventory.exposures(credential_id)
-    facts = facts_for(credential, exposures, now=now)
-    return assess_credential(credential, exposures, facts, now=now)
+    return _assess_stored(inventory, credential, now)
 
 
 def assess_all(inventory: Inventory, *, now: datetime | None = None) -> dict[int, Risk]:
-    return {c.id: assess(inventory, c.id, now=now) for c in inventory.credentials()}
+    return {c.id: _assess_stored(inventory, c, now) for c in inventory.credentials()}
+
+
+def _assess_stored(inventory: Inventory, credential: Credential, now: datetime | None) -> Risk:
+    from scanner.lifecycle import facts_for
+
+    exposures = inventory.exposures(credential.id)
+    facts = facts_for(credential, exposures, now=now)
+    return assess_credential(credential, exposures, facts, now=now)
