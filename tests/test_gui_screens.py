@@ -162,6 +162,11 @@ def test_screenshot_tray_menu_and_notification(app_with_data: Controller, screen
         lambda: ctl.monitor is not None and ctl.monitor.watcher is not None, timeout=30
     )
     assert ctl.monitor.watcher.wait_ready(30)
+    # the start-up reminder check (the npm token expires in 2 days) shows its balloon first;
+    # once it has, the live exposure's balloon is the one on screen
+    ctl.check_reminders()
+    assert wait_until(lambda: bool(ctl._reminded), timeout=30)
+    settle(0.3)
     shown: list[str] = []
     ctl.notifier.shown.connect(lambda channel, _a: shown.append(channel))
     token = TokenFactory(seed=77).openai()
