@@ -286,5 +286,6 @@ def send(
         return RevokeOutcome(
             False, False, None, f"The request failed ({type(exc).__name__}).", api.method, url
         )
-    ok, message = _interpret(api, status, body)
-    return RevokeOutcome(True, ok, status, message, api.method, url)
+    # a server echoing the request must not put the token into the outcome (and the incident log)
+    ok, message = _interpret(api, status, body.replace(token.encode(), preview.encode()))
+    return RevokeOutcome(True, ok, status, message.replace(token, preview), api.method, url)

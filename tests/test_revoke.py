@@ -155,3 +155,15 @@ def test_rules_map_to_callable_apis() -> None:
         "(the full token is sent) — nothing else is sent besides the headers Content-Type: "
         f"application/json, Accept: application/vnd.github+json, User-Agent: {revoke.USER_AGENT}"
     )
+
+
+@pytest.mark.parametrize("api", [revoke.GITHUB, revoke.SLACK])
+def test_a_server_echoing_the_token_does_not_put_it_in_the_outcome(api: revoke.RevokeApi) -> None:
+    token = tokens.github("ghp") if api is revoke.GITHUB else tokens.slack("bot")
+    reply = {"ok": False, "error": f"bad {token}", "message": f"Bad credentials: {token}"}
+    with revocation_stub(422 if api is revoke.GITHUB else 200, reply) as stub:
+        outcome = revoke.send(
+            api, token, confirm=lambda _t: True, preview="tok…", endpoint=stub.url
+        )
+    assert outcome.sent and not outcome.ok
+    assert token not in outcome.message and "tok…" in outcome.message
