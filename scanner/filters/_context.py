@@ -27,6 +27,9 @@ class Candidate:
     path: str
     column: int | None = None  # 0-based offset of the secret in ``line`` when the caller knows it
 
+    def __repr__(self) -> str:  # the secret (and the line holding it) never appears in a repr
+        return f"Candidate({self.rule.id} in {self.path or '<text>'})"
+
     @cached_property
     def span(self) -> tuple[int, int]:
         if self.column is not None and self.line.startswith(self.secret, self.column):
