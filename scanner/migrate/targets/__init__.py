@@ -22,39 +22,53 @@ UNSUPPORTED = frozenset(
 )
 
 
+# a file name → its kind wherever it sits
+_KIND_BY_NAME = {
+    ".bash_history": "bash_history",
+    ".zsh_history": "zsh_history",
+    ".zhistory": "zsh_history",
+    "fish_history": "fish_history",
+    "ConsoleHost_history.txt": "powershell_history",
+    ".git-credentials": "git_credentials",
+    ".npmrc": "npmrc",
+    ".pypirc": "pypirc",
+    ".bashrc": "shell_rc",
+    ".zshrc": "shell_rc",
+    ".profile": "shell_rc",
+    ".bash_profile": "shell_rc",
+    ".zprofile": "shell_rc",
+    ".zshenv": "shell_rc",
+    "config.fish": "shell_rc",
+    ".gitconfig": "gitconfig",
+}
+# (file name, a folder on its path) → its kind, checked in this order
+_KIND_BY_NAME_IN_FOLDER = (
+    ("credentials", ".aws", "aws_credentials"),
+    ("config", ".docker", "docker_config"),
+    ("config.json", ".docker", "docker_config"),
+    ("config", ".kube", "kubeconfig"),
+    ("config", ".git", "gitconfig"),
+)
+_TARGET_BY_KIND = {
+    "aws_credentials": "aws",
+    "git_credentials": "git",
+    "gitconfig": "git-url",
+    "docker_config": "docker",
+    "kubeconfig": "kube",
+    "npmrc": "npm",
+    "pypirc": "pypi",
+    "dotenv": "env",
+    "shell_rc": "rc",
+}
+
+
 def guess_kind(path: Path) -> str:
     name = path.name
-    parts = path.parts
-    table = {
-        ".bash_history": "bash_history",
-        ".zsh_history": "zsh_history",
-        ".zhistory": "zsh_history",
-        "fish_history": "fish_history",
-        "ConsoleHost_history.txt": "powershell_history",
-        ".git-credentials": "git_credentials",
-        ".npmrc": "npmrc",
-        ".pypirc": "pypirc",
-        ".bashrc": "shell_rc",
-        ".zshrc": "shell_rc",
-        ".profile": "shell_rc",
-        ".bash_profile": "shell_rc",
-        ".zprofile": "shell_rc",
-        ".zshenv": "shell_rc",
-        "config.fish": "shell_rc",
-        ".gitconfig": "gitconfig",
-    }
-    if name in table:
-        return table[name]
-    if name == "credentials" and ".aws" in parts:
-        return "aws_credentials"
-    if name == "config" and ".docker" in parts:
-        return "docker_config"
-    if name == "config.json" and ".docker" in parts:
-        return "docker_config"
-    if name == "config" and ".kube" in parts:
-        return "kubeconfig"
-    if name == "config" and ".git" in parts:
-        return "gitconfig"
+    if name in _KIND_BY_NAME:
+        return _KIND_BY_NAME[name]
+    for file_name, folder, kind in _KIND_BY_NAME_IN_FOLDER:
+        if name == file_name and folder in path.parts:
+            return kind
     if name == ".env" or name.startswith(".env."):
         return "dotenv"
     if path.suffix.lower() in (".md", ".txt", ".org", ".rst"):
@@ -65,19 +79,8 @@ def guess_kind(path: Path) -> str:
 def target_name(file_kind: str, path: Path) -> str | None:
     if file_kind in HISTORY_KINDS:
         return "history"
-    mapping = {
-        "aws_credentials": "aws",
-        "git_credentials": "git",
-        "gitconfig": "git-url",
-        "docker_config": "docker",
-        "kubeconfig": "kube",
-        "npmrc": "npm",
-        "pypirc": "pypi",
-        "dotenv": "env",
-        "shell_rc": "rc",
-    }
-    if file_kind in mapping:
-        return mapping[file_kind]
+    if file_kind in _TARGET_BY_KIND:
+        return _TARGET_BY_KIND[file_kind]
     if file_kind == "json" and path.name == "config.json" and path.parent.name == ".docker":
         return "docker"
     if file_kind in UNSUPPORTED:
