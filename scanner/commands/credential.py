@@ -10,7 +10,7 @@ import os
 import sys
 from typing import Any, TextIO
 
-from scanner.keychain import SERVICE, Keychain, KeychainError, open_keychain
+from scanner.keychain import SERVICE, KeychainError, open_keychain
 from scanner.migrate.journal import Journal, KeychainEntry, now
 
 KUBE_API = "client.authentication.k8s.io/v1"
@@ -50,15 +50,19 @@ def run(args: argparse.Namespace) -> int:
         return 1
 
 
-def _read(account: str, kc: Keychain | None = None) -> str | None:
-    return (kc or open_keychain()).get(account)
+def _lookup(kind: str, name: str) -> str | None:
+    """The secret stored under ``name`` (``<kind>/<name>`` for a bare name), or None after
+    saying on stderr that there is no such entry."""
+    account = name if "/" in name else f"{kind}/{name}"
+    value = open_keychain().get(account)
+    if value is None:
+        print(f"stowaway: no keychain entry {account!r}", file=sys.stderr)
+    return value
 
 
 def aws(name: str, out: TextIO) -> int:
-    account = name if "/" in name else f"aws/{name}"
-    value = _read(account)
+    value = _lookup("aws", name)
     if value is None:
-        print(f"stowaway: no keychain entry {account!r}", file=sys.stderr)
         return 1
     doc = json.loads(value)
     doc.setdefault("Version", 1)
@@ -68,10 +72,8 @@ def aws(name: str, out: TextIO) -> int:
 
 
 def kube(name: str, out: TextIO) -> int:
-    account = name if "/" in name else f"kube/{name}"
-    token = _read(account)
+    token = _lookup("kube", name)
     if token is None:
-        print(f"stowaway: no keychain entry {account!r}", file=sys.stderr)
         return 1
     api = KUBE_API
     info = os.environ.get("KUBERNETES_EXEC_INFO")
