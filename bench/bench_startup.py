@@ -110,16 +110,21 @@ with Inventory.open() as inv:
     return float(out.stdout.strip().splitlines()[-1])
 
 
-def startup(env: dict[str, str]) -> float:
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(
-        [sys.executable, "-c", CHILD, "window"],
+def _child(mode: str, env: dict[str, str]) -> subprocess.Popen[str]:
+    """The desktop app in ``mode`` (window | tray), its stdout a pipe for the ready line."""
+    return subprocess.Popen(
+        [sys.executable, "-c", CHILD, mode],
         env=env,
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
     )
+
+
+def startup(env: dict[str, str]) -> float:
+    t0 = time.perf_counter()
+    proc = _child("window", env)
     assert proc.stdout is not None
     line = proc.stdout.readline()
     elapsed = time.perf_counter() - t0
@@ -131,14 +136,7 @@ def startup(env: dict[str, str]) -> float:
 
 
 def idle_rss(env: dict[str, str], settle: float) -> float:
-    proc = subprocess.Popen(
-        [sys.executable, "-c", CHILD, "tray"],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
+    proc = _child("tray", env)
     try:
         assert proc.stdout is not None
         proc.stdout.readline()
