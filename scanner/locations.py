@@ -156,6 +156,9 @@ EXCLUDED_DIR_NAMES = frozenset(
         ".cargo", ".terraform", ".next", ".nuxt", ".parcel-cache", ".svelte-kit", "target",
         "build", "dist", ".eggs", ".Trash", "Trash", ".vscode-server", ".ipynb_checkpoints",
         ".svn", ".git", ".hg", "Temp",
+        # language toolchains and their package stores: installed code, not a person's files
+        ".pyenv", ".rbenv", ".nodenv", ".nvm", ".asdf", ".sdkman", ".conda", "miniconda3",
+        "anaconda3", "virtualenvs",
     }
 )  # fmt: skip
 # Inside an excluded folder, only these relative paths are still scanned.

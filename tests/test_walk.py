@@ -114,7 +114,15 @@ def test_vanished_and_changed_files(tree: Path, monkeypatch: pytest.MonkeyPatch)
 
 def test_default_excludes_and_kept_files(tmp_path: Path) -> None:
     repo = tmp_path / "proj"
-    for sub in ("node_modules/pkg", ".venv/lib", ".git/objects", "build", "src"):
+    for sub in (
+        "node_modules/pkg",
+        ".venv/lib",
+        ".git/objects",
+        "build",
+        "src",
+        ".pyenv/versions/3.12/lib",
+        ".nvm/versions/node",
+    ):
         (repo / sub).mkdir(parents=True)
         (repo / sub / "leak.txt").write_text(f"{tokens.github('ghp')}\n")
     (repo / ".git" / "config").write_text(
