@@ -229,9 +229,9 @@ def test_edit_owner_notes_expiry(controller: Controller, home: Path) -> None:
     page.table.selectRow(0)
     detail = page.detail
     assert wait_until(lambda: detail.credential is not None)
-    detail.owner.setText("platform team")
+    detail.schedule.owner.setText("platform team")
     detail.notes.setPlainText("publishes @shop/ui")
-    detail.rotation.setValue(30)
+    detail.schedule.rotation.setValue(30)
     detail.save()
     cid = detail.credential.id
     with Inventory.open() as inv:

@@ -8,15 +8,12 @@ a few seconds) or "Copy secret" (the clipboard is cleared after 30 s if it still
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QDateEdit,
     QFormLayout,
     QFrame,
     QGroupBox,
@@ -28,7 +25,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
-    QSpinBox,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -40,6 +36,7 @@ from desktop.models.kinds import describe_file_kind
 from desktop.services import Services
 from desktop.snippet import redacted_snippet
 from desktop.views.flow import FlowLayout
+from desktop.views.schedule import ScheduleEditor
 from desktop.views.widgets import EmptyState, risk_pill
 from desktop.workers import JobContext, JobRunner
 from scanner.inventory.models import Credential, CredentialState, Exposure
@@ -207,32 +204,16 @@ class DetailPane(QWidget):
         layout.addWidget(copies_box)
 
         facts_box = QGroupBox("Lifecycle")
-        form = QFormLayout(facts_box)
+        facts_layout = QVBoxLayout(facts_box)
+        self.schedule = ScheduleEditor(
+            owner_placeholder="who can rotate it (you, a team, a service account)"
+        )
+        form = self.schedule.form
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         self.persistence = QLabel()
-        form.addRow("Persistence:", self.persistence)
+        form.insertRow(0, "Persistence:", self.persistence)
         self.seen = QLabel()
-        form.addRow("Seen:", self.seen)
-        expiry_row = QHBoxLayout()
-        self.has_expiry = QCheckBox("Expires on")
-        self.expiry = QDateEdit()
-        self.expiry.setCalendarPopup(True)
-        self.expiry.setDisplayFormat("yyyy-MM-dd")
-        self.expiry.setAccessibleName("Expiry date")
-        self.has_expiry.toggled.connect(self.expiry.setEnabled)
-        expiry_row.addWidget(self.has_expiry)
-        expiry_row.addWidget(self.expiry, 1)
-        form.addRow("Expiry:", expiry_row)
-        self.rotation = QSpinBox()
-        self.rotation.setRange(0, 3650)
-        self.rotation.setSpecialValueText("no rotation reminder")
-        self.rotation.setSuffix(" days")
-        self.rotation.setAccessibleName("Rotate every")
-        form.addRow("Rotate every:", self.rotation)
-        self.owner = QLineEdit()
-        self.owner.setPlaceholderText("who can rotate it (you, a team, a service account)")
-        self.owner.setAccessibleName("Owner")
-        form.addRow("Owner:", self.owner)
+        form.insertRow(1, "Seen:", self.seen)
         self.notes = QPlainTextEdit()
         self.notes.setPlaceholderText("what uses it, where it was created…")
         self.notes.setAccessibleName("Notes")
@@ -242,6 +223,7 @@ class DetailPane(QWidget):
         self.save_button = QPushButton("Save changes")
         self.save_button.clicked.connect(self.save)
         form.addRow("", self.save_button)
+        facts_layout.addWidget(self.schedule)
         layout.addWidget(facts_box)
         layout.addStretch(1)
         self._show_empty(True)
@@ -335,13 +317,8 @@ class DetailPane(QWidget):
             f"first {cred.first_seen.astimezone():%Y-%m-%d}, "
             f"last {cred.last_seen.astimezone():%Y-%m-%d %H:%M}"
         )
-        self.has_expiry.setChecked(cred.expires_at is not None)
-        self.expiry.setEnabled(cred.expires_at is not None)
-        when = cred.expires_at.astimezone() if cred.expires_at else datetime.now().astimezone()
-        self.expiry.setDate(QDate(when.year, when.month, when.day))
-        self.expiry.setToolTip(format_expiry(cred.expires_at))
-        self.rotation.setValue(cred.rotation_days or 0)
-        self.owner.setText(cred.owner)
+        self.schedule.set_credential(cred)
+        self.schedule.expiry.setToolTip(format_expiry(cred.expires_at))
         self.notes.setPlainText(cred.notes)
 
     def current_exposure(self) -> Exposure | None:
@@ -438,18 +415,7 @@ class DetailPane(QWidget):
             signal.emit(self.credential.id)
 
     def edited_fields(self) -> dict[str, Any]:
-        expires: datetime | None = None
-        if self.has_expiry.isChecked():
-            d = self.expiry.date()
-            expires = datetime.combine(
-                datetime(d.year(), d.month(), d.day()).date(), time(23, 59)
-            ).astimezone(UTC)
-        return {
-            "owner": self.owner.text().strip(),
-            "notes": self.notes.toPlainText().strip(),
-            "expires_at": expires,
-            "rotation_days": self.rotation.value() or None,
-        }
+        return {**self.schedule.fields(), "notes": self.notes.toPlainText().strip()}
 
     def save(self) -> None:
         cred = self.credential

@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QDateEdit,
-    QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
-    QSpinBox,
     QStackedLayout,
     QTreeWidget,
     QTreeWidgetItem,
@@ -25,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import theme
+from desktop.views.schedule import ScheduleEditor
 from desktop.views.widgets import EmptyState
 from scanner.inventory.models import Credential
 
@@ -61,26 +57,8 @@ class RemindersPage(QWidget):
         self.list.itemDoubleClicked.connect(self._activate)
         layout.addWidget(self.list, 1)
         box = QGroupBox("Schedule")
-        form = QFormLayout(box)
-        expiry_row = QHBoxLayout()
-        self.has_expiry = QCheckBox("Expires on")
-        self.expiry = QDateEdit()
-        self.expiry.setCalendarPopup(True)
-        self.expiry.setDisplayFormat("yyyy-MM-dd")
-        self.expiry.setAccessibleName("Expiry date")
-        self.has_expiry.toggled.connect(self.expiry.setEnabled)
-        expiry_row.addWidget(self.has_expiry)
-        expiry_row.addWidget(self.expiry, 1)
-        form.addRow("Expiry:", expiry_row)
-        self.cadence = QSpinBox()
-        self.cadence.setRange(0, 3650)
-        self.cadence.setSuffix(" days")
-        self.cadence.setSpecialValueText("no rotation reminder")
-        self.cadence.setAccessibleName("Rotation cadence")
-        form.addRow("Rotate every:", self.cadence)
-        self.owner = QLineEdit()
-        self.owner.setAccessibleName("Owner")
-        form.addRow("Owner:", self.owner)
+        box_layout = QVBoxLayout(box)
+        self.schedule = ScheduleEditor(rotation_name="Rotation cadence")
         buttons = QHBoxLayout()
         self.rotated_button = QPushButton("Rotated today")
         self.rotated_button.setToolTip("Record that the credential was rotated today")
@@ -92,7 +70,8 @@ class RemindersPage(QWidget):
         for b in (self.rotated_button, self.save_button, self.open_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
-        form.addRow("", buttons)
+        self.schedule.form.addRow("", buttons)
+        box_layout.addWidget(self.schedule)
         box.setEnabled(False)
         self.box = box
         layout.addWidget(box)
@@ -137,30 +116,12 @@ class RemindersPage(QWidget):
         self.box.setEnabled(cred is not None)
         if cred is None:
             return
-        self.has_expiry.setChecked(cred.expires_at is not None)
-        self.expiry.setEnabled(cred.expires_at is not None)
-        when = (cred.expires_at or datetime.now(UTC)).astimezone()
-        self.expiry.setDate(QDate(when.year, when.month, when.day))
-        self.cadence.setValue(cred.rotation_days or 0)
-        self.owner.setText(cred.owner)
-
-    def _fields(self) -> dict[str, Any]:
-        expires = None
-        if self.has_expiry.isChecked():
-            d = self.expiry.date()
-            expires = datetime.combine(
-                datetime(d.year(), d.month(), d.day()).date(), time(23, 59)
-            ).astimezone(UTC)
-        return {
-            "expires_at": expires,
-            "rotation_days": self.cadence.value() or None,
-            "owner": self.owner.text().strip(),
-        }
+        self.schedule.set_credential(cred)
 
     def _save(self) -> None:
         cid = self._current_id()
         if cid is not None:
-            self.save_requested.emit(cid, self._fields())
+            self.save_requested.emit(cid, self.schedule.fields())
 
     def _rotated(self) -> None:
         cid = self._current_id()
