@@ -15,15 +15,12 @@ from desktop.services import Services
 from desktop.views import detail as detail_mod
 from scanner import settings as settings_mod
 from scanner.inventory import CredentialState, Inventory
-from tests.test_desktop_support import wait_until, write_tokens
+from tests.test_desktop_support import started_controller, wait_until, write_tokens
 
 
 @pytest.fixture
 def controller(home: Path, qtbot):
-    settings_mod.update(first_run_done=True, monitoring_enabled=False)
-    ctl = Controller(Services(), tray_available=False, use_dbus=False)
-    qtbot.addWidget(ctl.window)
-    ctl.start()
+    ctl = started_controller(qtbot)
     assert wait_until(lambda: ctl.window.snapshot is not None)
     yield ctl
     ctl.shutdown()

@@ -6,12 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from desktop.controller import Controller
-from desktop.services import Services
 from desktop.wizards.leak import LeakWizard
-from scanner import settings as settings_mod
 from scanner.incident import IncidentStep, StepStatus
-from tests.test_desktop_support import wait_until, write_tokens
+from tests.test_desktop_support import scan_and_pick, started_controller, wait_until, write_tokens
 from tests.tokens import TokenFactory
 
 pytestmark = pytest.mark.keychain
@@ -26,16 +23,8 @@ def _done(job) -> None:
 
 def test_leak_response_every_step_then_resume(home: Path, keychain, qtbot) -> None:
     values = write_tokens(home)
-    settings_mod.update(first_run_done=True, monitoring_enabled=False)
-    ctl = Controller(Services(), tray_available=False, use_dbus=False)
-    qtbot.addWidget(ctl.window)
-    ctl.start()
-    job = ctl.window.start_scan([home])
-    assert job is not None and wait_until(lambda: not ctl.window.scanning, timeout=60)
-    page = ctl.window.inventory
-    assert wait_until(lambda: page.proxy.rowCount() == 4)
-    page.search.setText("github")
-    cred = page.proxy.credential_at(0)
+    ctl = started_controller(qtbot)
+    cred = scan_and_pick(ctl, home, "github")
 
     wizard = LeakWizard(ctl.services, ctl.runner, credential_id=cred.id, parent=ctl.window)
     qtbot.addWidget(wizard)

@@ -7,12 +7,9 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QWizard
 
-from desktop.controller import Controller
-from desktop.services import Services
 from desktop.wizards.migration import MigrationWizard
-from scanner import settings as settings_mod
 from scanner.inventory import CredentialState, Inventory
-from tests.test_desktop_support import wait_until, write_tokens
+from tests.test_desktop_support import scan_and_pick, started_controller, wait_until, write_tokens
 
 pytestmark = pytest.mark.keychain
 
@@ -21,16 +18,8 @@ def test_migrate_through_the_wizard_then_undo(home: Path, keychain, qtbot) -> No
     values = write_tokens(home)
     env_file = home / "projects" / "shop" / ".env"
     original = env_file.read_bytes()
-    settings_mod.update(first_run_done=True, monitoring_enabled=False)
-    ctl = Controller(Services(), tray_available=False, use_dbus=False)
-    qtbot.addWidget(ctl.window)
-    ctl.start()
-    job = ctl.window.start_scan([home])
-    assert job is not None and wait_until(lambda: not ctl.window.scanning, timeout=60)
-    page = ctl.window.inventory
-    assert wait_until(lambda: page.proxy.rowCount() == 4)
-    page.search.setText("github")
-    cred = page.proxy.credential_at(0)
+    ctl = started_controller(qtbot)
+    cred = scan_and_pick(ctl, home, "github")
 
     wizard = MigrationWizard(ctl.services, ctl.runner, [cred.id], ctl.window)
     qtbot.addWidget(wizard)

@@ -10,12 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from desktop.controller import Controller
-from desktop.services import Services
-from scanner import settings as settings_mod
 from scanner.migrate.journal import Journal
 from tests.test_crash_safety import ROOT, SCRIPT, env_for, make_home
-from tests.test_desktop_support import wait_until
+from tests.test_desktop_support import started_controller, wait_until
 
 pytestmark = pytest.mark.keychain
 
@@ -54,11 +51,7 @@ def test_start_recovers_an_interrupted_migration(
     fake_home, tokens, originals = _interrupt_migration(tmp_path, step)
     assert fake_home == home  # the same throw-away HOME the `home` fixture points at
     assert _journal_states(home) in (["begun"], ["committed"])
-    settings_mod.update(first_run_done=True, monitoring_enabled=False)
-
-    ctl = Controller(Services(), tray_available=False, use_dbus=False)
-    qtbot.addWidget(ctl.window)
-    ctl.start()  # returns at once: recovery runs on a worker
+    ctl = started_controller(qtbot)  # returns at once: recovery runs on a worker
     try:
         assert wait_until(lambda: ctl.window.alerts.count() > 0, timeout=60)
         alert = ctl.notifier.alerts[0]
@@ -75,10 +68,7 @@ def test_start_recovers_an_interrupted_migration(
 
 
 def test_nothing_to_recover_says_nothing(home: Path, qtbot) -> None:
-    settings_mod.update(first_run_done=True, monitoring_enabled=False)
-    ctl = Controller(Services(), tray_available=False, use_dbus=False)
-    qtbot.addWidget(ctl.window)
-    ctl.start()
+    ctl = started_controller(qtbot)
     try:
         job = next(j for j in ctl.runner.active() if j.name == "recover-migrations")
         assert wait_until(job.done.is_set)

@@ -15,7 +15,7 @@ from desktop.controller import Controller
 from desktop.icons import TrayStatus
 from desktop.services import Services
 from scanner import settings as settings_mod
-from tests.test_desktop_support import wait_until
+from tests.test_desktop_support import started_controller, wait_until
 from tests.tokens import TokenFactory
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,10 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture
 def tray_controller(home: Path, qtbot):
-    settings_mod.update(first_run_done=True, monitoring_enabled=False)
-    ctl = Controller(Services(), tray_available=True, use_dbus=False)
-    qtbot.addWidget(ctl.window)
-    ctl.start()
+    ctl = started_controller(qtbot, tray_available=True)
     yield ctl
     ctl.shutdown()
 
@@ -90,10 +87,7 @@ def test_closing_the_window_keeps_the_tray(tray_controller: Controller) -> None:
 
 
 def test_without_a_tray_there_is_a_banner_and_closing_quits(home: Path, qtbot, monkeypatch) -> None:
-    settings_mod.update(first_run_done=True, monitoring_enabled=False)
-    ctl = Controller(Services(), tray_available=False, use_dbus=False)
-    qtbot.addWidget(ctl.window)
-    ctl.start()
+    ctl = started_controller(qtbot)
     assert ctl.tray is None
     assert not ctl.window.banner.isHidden()
     assert "No system tray" in ctl.window.banner.text()
