@@ -8,7 +8,6 @@ happens on a worker so the window never waits for it.
 from __future__ import annotations
 
 import threading
-from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -75,25 +74,6 @@ class Monitor(QObject):
             self.failed.emit(f"{type(exc).__name__}: {exc}")
             return
         self.started.emit()
-
-    def wait_ready(self, timeout: float = 30.0) -> bool:
-        """Block until the watcher is armed and caught up (tests, benchmarks)."""
-        import time
-
-        deadline = time.monotonic() + timeout
-        while self.watcher is None and time.monotonic() < deadline:
-            time.sleep(0.02)
-        return self.watcher is not None and self.watcher.wait_ready(
-            max(0.0, deadline - time.monotonic())
-        )
-
-    def pause(self, until: datetime | None) -> None:
-        if self.watcher is not None:
-            self.watcher.pause(until)
-
-    def resume(self) -> None:
-        if self.watcher is not None:
-            self.watcher.resume()
 
     def stop(self) -> None:
         with self._lock:

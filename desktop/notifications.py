@@ -113,7 +113,6 @@ class Notifier(QObject):
         self._dbus_ids: dict[int, Alert] = {}
         if self._dbus is not None:
             self._dbus.action_invoked.connect(self._on_dbus_action)
-        self.enabled = True
 
     def attach_tray(self, tray: QSystemTrayIcon | None) -> None:
         self._tray = tray
@@ -130,26 +129,22 @@ class Notifier(QObject):
         del self.alerts[MAX_ALERTS:]
         self.alert_added.emit(alert)
         channel = "list"
-        if self.enabled:
-            if self._dbus is not None and self._dbus.available:
-                nid = self._dbus.notify(alert.title, alert.body)
-                if nid is not None:
-                    self._dbus_ids[nid] = alert
-                    channel = "dbus"
-            if channel == "list" and self._tray is not None and self._tray.isVisible():
-                self._last_tray_alert = alert
-                icon = (
-                    QSystemTrayIcon.MessageIcon.Warning
-                    if alert.kind == "exposure"
-                    else QSystemTrayIcon.MessageIcon.Information
-                )
-                self._tray.showMessage(alert.title, alert.body, icon, 10000)
-                channel = "tray"
+        if self._dbus is not None and self._dbus.available:
+            nid = self._dbus.notify(alert.title, alert.body)
+            if nid is not None:
+                self._dbus_ids[nid] = alert
+                channel = "dbus"
+        if channel == "list" and self._tray is not None and self._tray.isVisible():
+            self._last_tray_alert = alert
+            icon = (
+                QSystemTrayIcon.MessageIcon.Warning
+                if alert.kind == "exposure"
+                else QSystemTrayIcon.MessageIcon.Information
+            )
+            self._tray.showMessage(alert.title, alert.body, icon, 10000)
+            channel = "tray"
         self.shown.emit(channel, alert)
         return channel
-
-    def clear(self) -> None:
-        self.alerts.clear()
 
     @Slot()
     def _on_tray_clicked(self) -> None:

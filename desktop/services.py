@@ -7,7 +7,6 @@ thread only receives immutable results (``Credential`` rows, ``Snapshot``s).
 from __future__ import annotations
 
 import threading
-import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -218,7 +217,3 @@ def due_reminders(inv: Inventory) -> list[Any]:
 def load_settings() -> Settings:
     """The core's settings (a broken file gives the defaults; the UI reports the reason)."""
     return settings_mod.load_or_default()[0]
-
-
-def monotonic_ms() -> int:
-    return int(time.monotonic() * 1000)

@@ -66,10 +66,6 @@ def risk_colours(level: str) -> RiskColours:
     return table.get(level, table["none"])
 
 
-def accent() -> QColor:
-    return QColor("#5fc4b8") if is_dark() else QColor("#13766c")
-
-
 def muted_text() -> QColor:
     pal = QGuiApplication.palette()
     colour = pal.color(QPalette.ColorRole.WindowText)

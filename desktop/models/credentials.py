@@ -64,7 +64,6 @@ STATE_LABELS = {
     CredentialState.REVOKED: "Revoked",
     CredentialState.IGNORED: "Ignored",
 }
-_RISK_ORDER = {"low": 1, "medium": 2, "high": 3, "critical": 4}
 
 
 class Roles(IntEnum):
@@ -131,13 +130,6 @@ class CredentialTableModel(QAbstractTableModel):
             for offset, cred in enumerate(new):
                 self._row_by_id[cred.id] = first + offset
             self.endInsertRows()
-
-    def set_risks(self, risks: dict[int, RiskLike]) -> None:
-        self._risks = dict(risks)
-        if self._rows:
-            self.dataChanged.emit(
-                self.index(0, Column.RISK), self.index(len(self._rows) - 1, Column.RISK)
-            )
 
     def _reindex(self) -> None:
         self._row_by_id = {cred.id: row for row, cred in enumerate(self._rows)}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelection, QModelIndex, Qt, Signal
+from PySide6.QtCore import QItemSelection, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -165,6 +165,3 @@ class InventoryPage(QWidget):
         else:
             self.detail.show_credential(credential_id)
         self.selection_changed.emit(credential_id)
-
-    def current_index(self) -> QModelIndex:
-        return self.table.currentIndex()
