@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from desktop.services import Services
 from desktop.workers import Job, JobContext, JobRunner
 from scanner.incident import STEP_ORDER, STEP_TITLES, IncidentFlow, IncidentStep, StepStatus
+from scanner.inventory.store import Inventory
 
 STEP_HELP = {
     IncidentStep.FIND: "Look for every copy of this token on this computer: the inventory's "
@@ -403,7 +404,10 @@ class LeakWizard(QWizard):
         self.runner = runner
         self.flow: Any = None
         self.copies: list[Any] | None = None
-        self.inventory = services.open_inventory()  # shared by this wizard's jobs, one at a time
+        # opened by the first job (never on the UI thread: it may wait on a scan's write lock),
+        # then shared by this wizard's jobs, one at a time; closed when the wizard finishes
+        self.inventory: Inventory | None = None
+        self._finished = False
         self.asker = UiAsker(self)
         self.setWindowTitle("Leak response")
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
@@ -418,30 +422,44 @@ class LeakWizard(QWizard):
         for page in self.pages:
             self.addPage(page)
         self.resize(760, 560)
-        self.finished.connect(lambda _r: self.inventory.close())
+        self.finished.connect(self._close_inventory)
         self.opened = self._open(credential_id, incident_id)
 
     def _open(self, credential_id: int | None, incident_id: int | None) -> Job:
-        inv, engine = self.inventory, self.services
+        services = self.services
 
         def run(_ctx: JobContext) -> Any:
-            if incident_id is not None:
-                flow = IncidentFlow.resume(inv, incident_id, engine=engine.engine())
-            else:
-                assert credential_id is not None
-                flow = IncidentFlow.start_from_credential(
-                    inv, credential_id, engine=engine.engine()
-                )
-            copies = flow.copies()
-            return flow, copies
+            inv = services.open_inventory()
+            try:
+                if incident_id is not None:
+                    flow = IncidentFlow.resume(inv, incident_id, engine=services.engine())
+                else:
+                    assert credential_id is not None
+                    flow = IncidentFlow.start_from_credential(
+                        inv, credential_id, engine=services.engine()
+                    )
+                copies = flow.copies()
+            except BaseException:
+                inv.close()
+                raise
+            return inv, flow, copies
 
         job = self.runner.submit(run, name="incident-open")
         job.signals.succeeded.connect(self._opened)
         job.signals.failed.connect(lambda m: QMessageBox.warning(self, "Leak response", m))
         return job
 
+    def _close_inventory(self, _result: int = 0) -> None:
+        self._finished = True
+        if self.inventory is not None:
+            self.inventory.close()
+
     def _opened(self, result: Any) -> None:
-        self.flow, copies = result
+        inv, flow, copies = result
+        if self._finished:  # closed before the incident was open
+            inv.close()
+            return
+        self.inventory, self.flow = inv, flow
         self.copies = copies or None
         self.setWindowTitle(f"Leak response: {self.flow.incident.label}")
         # resume at the first unfinished step
