@@ -154,6 +154,9 @@ class Controller(QObject):
         log.info("quitting")
         self.runner.cancel_all()
         self.window.keep_running_in_tray = False
+        # a secret copied less than 30 s ago must not outlive us (X11 hands the clipboard to a
+        # clipboard manager at exit)
+        self.window.inventory.detail.clipboard.clear_if_unchanged()
         self.window.save_layout()
         self.window.close()
         if self.tray is not None:

@@ -189,6 +189,27 @@ def test_reveal_hides_again_and_clipboard_is_cleared(
     assert clipboard.text() == "something else"
 
 
+def test_copied_secret_is_concealed_and_cleared_on_quit(controller: Controller, home: Path) -> None:
+    values = write_tokens(home)
+    scan(controller, [home])
+    page = controller.window.inventory
+    controller.window.tabs.setCurrentWidget(page)
+    page.search.setText("github")
+    page.table.selectRow(0)
+    detail = page.detail
+    assert wait_until(lambda: detail.current_exposure() is not None)
+    detail.copy_secret()
+    clipboard = QGuiApplication.clipboard()
+    assert wait_until(lambda: clipboard.text() == values["github"])
+    data = clipboard.mimeData()
+    assert data is not None
+    for mime, hint in detail_mod.CONCEALED_FORMATS.items():
+        assert bytes(data.data(mime).data()) == hint  # clipboard managers: do not keep it
+    controller.quit()  # well before the 30 s
+    assert clipboard.text() == ""
+    assert not detail.clipboard._timer.isActive()
+
+
 def test_ignore_with_reason_and_mark_revoked(controller: Controller, home: Path) -> None:
     write_tokens(home)
     scan(controller, [home])

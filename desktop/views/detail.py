@@ -11,7 +11,7 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QByteArray, QMimeData, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -46,8 +46,17 @@ REVEAL_SECONDS = 8
 CLIPBOARD_SECONDS = 30
 
 
+# Clipboard formats asking history managers not to record the value: KDE's Klipper (and
+# others following it) and the nspasteboard.org convention on macOS.
+CONCEALED_FORMATS = {
+    "x-kde-passwordManagerHint": b"secret",
+    "application/x-nspasteboard-concealed-type": b"secret",
+}
+
+
 class ClipboardGuard:
-    """Puts a secret on the clipboard and clears it after a delay if it is still there.
+    """Puts a secret on the clipboard, marked for clipboard managers not to keep, and clears it
+    after a delay (or when the app quits) if it is still there.
 
     Only a hash of the value is kept for that comparison, never the value itself.
     """
@@ -60,13 +69,18 @@ class ClipboardGuard:
         self._timer.timeout.connect(self.clear_if_unchanged)
 
     def copy(self, value: str) -> None:
-        QGuiApplication.clipboard().setText(value)
+        data = QMimeData()
+        data.setText(value)
+        for mime, hint in CONCEALED_FORMATS.items():
+            data.setData(mime, QByteArray(hint))
+        QGuiApplication.clipboard().setMimeData(data)
         self._digest = hashlib.sha256(value.encode()).digest()
         self._timer.start(self.seconds * 1000)
 
     def clear_if_unchanged(self) -> bool:
         clipboard = QGuiApplication.clipboard()
         current = clipboard.text()
+        self._timer.stop()
         digest, self._digest = self._digest, None
         if digest is not None and hashlib.sha256(current.encode()).digest() == digest:
             clipboard.clear()
@@ -393,7 +407,7 @@ class DetailPane(QWidget):
 
     def hide_secret(self) -> None:
         self._hide_timer.stop()
-        self.revealed.clear()
+        self.revealed.setText("")  # unlike clear(), also drops the field's undo history
         self.revealed.setVisible(False)
         self.reveal_button.setText("Reveal")
 
