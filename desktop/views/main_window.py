@@ -38,12 +38,11 @@ from scanner.inventory.models import Credential, CredentialState
 
 
 def human_bytes(count: int) -> str:
-    value = float(count)
-    for unit in ("B", "KB", "MB", "GB"):
-        if value < 1024 or unit == "GB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{value:.1f} GB"
+    """Sizes worded as the CLI words them. Imported on first use: ``scanner.report`` loads the
+    engine, which start-up must not wait for (a scan has compiled it before it reports)."""
+    from scanner.report import human_size
+
+    return human_size(count)
 
 
 class ScanBar(QWidget):
