@@ -13,6 +13,7 @@ from desktop.controller import Controller
 from desktop.models.credentials import Column, Roles
 from desktop.services import Services
 from desktop.views import detail as detail_mod
+from desktop.views.detail import DetailPane
 from scanner import settings as settings_mod
 from scanner.inventory import CredentialState, Inventory
 from tests.test_desktop_support import started_controller, wait_until, write_tokens
@@ -35,6 +36,19 @@ def scan(ctl: Controller, roots: list[Path]) -> None:
             ctl.window.snapshot is not None and ctl.window.snapshot.stats.last_scan_at is not None
         )
     ), ctl.window.banner.text()
+
+
+def github_copy_selected(ctl: Controller, home: Path) -> tuple[DetailPane, dict[str, str]]:
+    """Scan the token home and show the GitHub token's first copy in the detail pane."""
+    values = write_tokens(home)
+    scan(ctl, [home])
+    page = ctl.window.inventory
+    ctl.window.tabs.setCurrentWidget(page)
+    page.search.setText("github")
+    page.table.selectRow(0)
+    detail = page.detail
+    assert wait_until(lambda: detail.current_exposure() is not None)
+    return detail, values
 
 
 def test_scan_fills_table_and_overview(controller: Controller, home: Path) -> None:
@@ -161,15 +175,8 @@ def test_detail_buttons_wrap_instead_of_clipping(
 def test_reveal_hides_again_and_clipboard_is_cleared(
     controller: Controller, home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    values = write_tokens(home)
-    scan(controller, [home])
     monkeypatch.setattr(detail_mod, "REVEAL_SECONDS", 1)
-    page = controller.window.inventory
-    controller.window.tabs.setCurrentWidget(page)
-    page.search.setText("github")
-    page.table.selectRow(0)
-    detail = page.detail
-    assert wait_until(lambda: detail.current_exposure() is not None)
+    detail, values = github_copy_selected(controller, home)
     detail.reveal()
     assert wait_until(lambda: detail.revealed.isVisible())
     assert detail.revealed.text() == values["github"]
@@ -190,14 +197,7 @@ def test_reveal_hides_again_and_clipboard_is_cleared(
 
 
 def test_copied_secret_is_concealed_and_cleared_on_quit(controller: Controller, home: Path) -> None:
-    values = write_tokens(home)
-    scan(controller, [home])
-    page = controller.window.inventory
-    controller.window.tabs.setCurrentWidget(page)
-    page.search.setText("github")
-    page.table.selectRow(0)
-    detail = page.detail
-    assert wait_until(lambda: detail.current_exposure() is not None)
+    detail, values = github_copy_selected(controller, home)
     detail.copy_secret()
     clipboard = QGuiApplication.clipboard()
     assert wait_until(lambda: clipboard.text() == values["github"])
