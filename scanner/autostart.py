@@ -25,7 +25,6 @@ from typing import Any
 
 import platformdirs
 
-APP_ID = "stowaway"
 DESKTOP_FILE = "stowaway.desktop"
 LAUNCH_AGENT_LABEL = "app.stowaway.tray"
 RUN_KEY = r"Software\Microsoft\Windows\CurrentVersion\Run"

@@ -60,9 +60,3 @@ def exports_script(pairs: list[tuple[str, str]], shell: str) -> str:
         else:
             lines.append(f"export {var}={shlex.quote(value)}")
     return "\n".join(lines) + ("\n" if lines else "")
-
-
-def history_advice(shell: str) -> str:
-    from scanner.migrate.targets.history import ADVICE
-
-    return ADVICE.get(shell, ADVICE["bash"])
