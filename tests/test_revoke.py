@@ -21,6 +21,13 @@ def _yes(texts: list[str]) -> Callable[[str], bool]:
     return confirm
 
 
+def _send(
+    api: revoke.RevokeApi, token: str, endpoint: str, preview: str = "p"
+) -> revoke.RevokeOutcome:
+    """``revoke.send`` with the user saying yes."""
+    return revoke.send(api, token, confirm=lambda _t: True, preview=preview, endpoint=endpoint)
+
+
 def test_github_sends_exactly_the_token_in_the_documented_body() -> None:
     token = tokens.github("ghp")
     texts: list[str] = []
@@ -63,40 +70,29 @@ def test_declining_sends_nothing() -> None:
 def test_gitlab_sends_the_token_as_private_token_header_only() -> None:
     token = tokens.gitlab_classic()
     with revocation_stub(204) as stub:
-        outcome = revoke.send(
+        outcome = _send(
             revoke.GITLAB,
             token,
-            confirm=lambda _t: True,
+            stub.url + "/api/v4/personal_access_tokens/self",
             preview="glpat-…",
-            endpoint=stub.url + "/api/v4/personal_access_tokens/self",
         )
         assert outcome.ok and outcome.status == 204
         [req] = stub.requests
         assert req.method == "DELETE" and req.body == b""
         assert req.headers["private-token"] == token
     with revocation_stub(401) as stub:
-        outcome = revoke.send(
-            revoke.GITLAB,
-            token,
-            confirm=lambda _t: True,
-            preview="glpat-…",
-            endpoint=stub.url + "/x",
-        )
+        outcome = _send(revoke.GITLAB, token, stub.url + "/x", preview="glpat-…")
     assert outcome.sent and not outcome.ok and "already revoked" in outcome.message
 
 
 def test_slack_reads_the_json_answer() -> None:
     token = tokens.slack("bot")
     with revocation_stub(200, {"ok": True, "revoked": True}) as stub:
-        ok = revoke.send(
-            revoke.SLACK, token, confirm=lambda _t: True, preview="xoxb-…", endpoint=stub.url
-        )
+        ok = _send(revoke.SLACK, token, stub.url, preview="xoxb-…")
         assert ok.ok
         assert stub.requests[0].headers["authorization"] == f"Bearer {token}"
     with revocation_stub(200, {"ok": False, "error": "invalid_auth"}) as stub:
-        bad = revoke.send(
-            revoke.SLACK, token, confirm=lambda _t: True, preview="xoxb-…", endpoint=stub.url
-        )
+        bad = _send(revoke.SLACK, token, stub.url, preview="xoxb-…")
     assert bad.sent and not bad.ok and "invalid_auth" in bad.message
 
 
@@ -104,9 +100,7 @@ def test_a_redirect_is_not_followed() -> None:
     token = tokens.github("ghp")
     with revocation_stub() as other, revocation_stub() as stub:
         stub.redirect_to = other.url + "/steal"
-        outcome = revoke.send(
-            revoke.GITHUB, token, confirm=lambda _t: True, preview="p", endpoint=stub.url
-        )
+        outcome = _send(revoke.GITHUB, token, stub.url)
     assert not outcome.ok and outcome.status == 307
     assert len(stub.requests) == 1 and other.requests == []
 
@@ -115,7 +109,7 @@ def test_unreachable_endpoint_reports_without_the_token() -> None:
     token = tokens.github("ghp")
     with revocation_stub() as stub:
         url = stub.url
-    outcome = revoke.send(revoke.GITHUB, token, confirm=lambda _t: True, preview="p", endpoint=url)
+    outcome = _send(revoke.GITHUB, token, url)
     assert not outcome.sent and "Could not reach" in outcome.message
     assert token not in outcome.message
 
@@ -125,18 +119,12 @@ def test_unreachable_endpoint_reports_without_the_token() -> None:
 )
 def test_plain_http_only_to_loopback(endpoint: str) -> None:
     with pytest.raises(revoke.RevokeError):
-        revoke.send(revoke.GITHUB, "ghp_x", confirm=lambda _t: True, preview="p", endpoint=endpoint)
+        _send(revoke.GITHUB, "ghp_x", endpoint)
 
 
 def test_a_token_with_control_characters_is_refused_before_sending() -> None:
     with revocation_stub() as stub, pytest.raises(revoke.RevokeError) as err:
-        revoke.send(
-            revoke.GITLAB,
-            "glpat-abc\r\nX: y",
-            confirm=lambda _t: True,
-            preview="p",
-            endpoint=stub.url,
-        )
+        _send(revoke.GITLAB, "glpat-abc\r\nX: y", stub.url)
     assert "abc" not in str(err.value) and stub.requests == []
 
 
@@ -162,8 +150,6 @@ def test_a_server_echoing_the_token_does_not_put_it_in_the_outcome(api: revoke.R
     token = tokens.github("ghp") if api is revoke.GITHUB else tokens.slack("bot")
     reply = {"ok": False, "error": f"bad {token}", "message": f"Bad credentials: {token}"}
     with revocation_stub(422 if api is revoke.GITHUB else 200, reply) as stub:
-        outcome = revoke.send(
-            api, token, confirm=lambda _t: True, preview="tok…", endpoint=stub.url
-        )
+        outcome = _send(api, token, stub.url, preview="tok…")
     assert outcome.sent and not outcome.ok
     assert token not in outcome.message and "tok…" in outcome.message
