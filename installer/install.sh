@@ -39,6 +39,11 @@ if [[ -f resources/desktop/stowaway.desktop ]]; then
   apps=${XDG_DATA_HOME:-$HOME/.local/share}/applications
   mkdir -p "$apps"
   sed "s#^Exec=stowaway-app#Exec=$BIN_DIR/stowaway-app#" resources/desktop/stowaway.desktop > "$apps/stowaway.desktop"
+  for png in resources/icons/hicolor/*/stowaway.png; do
+    size_dir=$(basename "$(dirname "$png")")
+    mkdir -p "${XDG_DATA_HOME:-$HOME/.local/share}/icons/hicolor/$size_dir/apps"
+    cp "$png" "${XDG_DATA_HOME:-$HOME/.local/share}/icons/hicolor/$size_dir/apps/stowaway.png"
+  done
 fi
 echo "Stowaway installed: $BIN_DIR/stowaway and $BIN_DIR/stowaway-app" >&2
 
