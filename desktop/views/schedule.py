@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from scanner.inventory.models import Credential
+from scanner.lifecycle import DEFAULT_ROTATION_DAYS
 
 MAX_ROTATION_DAYS = 3650
 
@@ -49,7 +50,9 @@ class ScheduleEditor(QWidget):
         self.form.addRow("Expiry:", expiry_row)
         self.rotation = QSpinBox()
         self.rotation.setRange(0, MAX_ROTATION_DAYS)
-        self.rotation.setSpecialValueText("no rotation reminder")
+        # 0 stores "no cadence of its own": scanner.lifecycle then applies the default
+        # (90 days for persistent tokens without an expiry)
+        self.rotation.setSpecialValueText(f"default ({DEFAULT_ROTATION_DAYS} days if no expiry)")
         self.rotation.setSuffix(" days")
         self.rotation.setAccessibleName(rotation_name)
         self.form.addRow("Rotate every:", self.rotation)
