@@ -6,6 +6,7 @@ Texts are built from redacted previews and paths only; they never hold a secret.
 
 from __future__ import annotations
 
+import queue
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -31,16 +32,48 @@ class Alert:
 class _DBusNotifications(QObject):
     """org.freedesktop.Notifications over D-Bus (jeepney, which keyring already brings on Linux).
 
-    Used only when a notification server owns the name. Clicks ("default" action) arrive on a
-    listener thread and are re-emitted as :attr:`action_invoked` on the UI thread.
+    One long-lived sender thread owns the connection: it first decides once whether a
+    notification server owns the name (emitting :attr:`decided`), then sends what
+    :meth:`submit` queues, in order, reporting each outcome as :attr:`sent` (the notification id,
+    or None when it could not be shown). The UI thread never waits on the bus. Clicks ("default"
+    action) arrive on a listener thread and are re-emitted as :attr:`action_invoked`; all three
+    signals are delivered on the UI thread.
     """
 
+    decided = Signal(bool)  # a notification server is there
+    sent = Signal(object, object)  # Alert, notification id or None
     action_invoked = Signal(int)  # notification id
 
     def __init__(self) -> None:
         super().__init__()
-        self._conn: Any = None
-        self._lock = threading.Lock()
+        self.available: bool | None = None  # None until the sender thread has decided
+        self._queue: queue.SimpleQueue[Alert | None] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, name="stowaway-notify", daemon=True)
+        self._thread.start()
+
+    def submit(self, alert: Alert) -> None:
+        self._queue.put(alert)
+
+    def close(self) -> None:
+        self._queue.put(None)
+
+    def _run(self) -> None:
+        conn = self._connect()
+        self.available = conn is not None
+        self.decided.emit(self.available)
+        if conn is not None:
+            threading.Thread(
+                target=self._listen, name="stowaway-notify-actions", daemon=True
+            ).start()
+        try:
+            while (alert := self._queue.get()) is not None:
+                self.sent.emit(alert, self._send(conn, alert) if conn is not None else None)
+        finally:
+            if conn is not None:
+                conn.close()
+
+    @staticmethod
+    def _connect() -> Any:
         try:
             from jeepney.bus_messages import message_bus
             from jeepney.io.blocking import open_dbus_connection
@@ -49,19 +82,13 @@ class _DBusNotifications(QObject):
             reply = conn.send_and_get_reply(message_bus.NameHasOwner(DBUS_SERVICE), timeout=1)
             if not reply.body[0]:
                 conn.close()
-                return
+                return None
         except Exception:  # no session bus / no jeepney: no desktop notifications
-            return
-        self._conn = conn
-        threading.Thread(target=self._listen, name="stowaway-notify-actions", daemon=True).start()
-
-    @property
-    def available(self) -> bool:
-        return self._conn is not None
-
-    def notify(self, title: str, body: str) -> int | None:
-        if self._conn is None:
             return None
+        return conn
+
+    @staticmethod
+    def _send(conn: Any, alert: Alert) -> int | None:
         from jeepney import DBusAddress, new_method_call
 
         address = DBusAddress(DBUS_PATH, bus_name=DBUS_SERVICE, interface=DBUS_SERVICE)
@@ -69,11 +96,10 @@ class _DBusNotifications(QObject):
             address,
             "Notify",
             "susssasa{sv}i",
-            ("Stowaway", 0, "stowaway", title, body, ["default", "Open"], {}, 10000),
+            ("Stowaway", 0, "stowaway", alert.title, alert.body, ["default", "Open"], {}, 10000),
         )
         try:
-            with self._lock:
-                reply = self._conn.send_and_get_reply(message, timeout=2)
+            reply = conn.send_and_get_reply(message, timeout=2)
             return int(reply.body[0])
         except Exception:
             return None
@@ -113,6 +139,7 @@ class Notifier(QObject):
         self._dbus_ids: dict[int, Alert] = {}
         if self._dbus is not None:
             self._dbus.action_invoked.connect(self._on_dbus_action)
+            self._dbus.sent.connect(self._on_dbus_sent)
 
     def attach_tray(self, tray: QSystemTrayIcon | None) -> None:
         self._tray = tray
@@ -121,20 +148,38 @@ class Notifier(QObject):
 
     @property
     def dbus_available(self) -> bool:
-        return self._dbus is not None and self._dbus.available
+        """True once the sender thread found a notification server (False until it decided)."""
+        return self._dbus is not None and self._dbus.available is True
 
-    def notify(self, alert: Alert) -> str:
-        """Record the alert and show it; returns the channel used."""
+    def close(self) -> None:
+        """Stop the D-Bus sender thread (alerts still queued are dropped; the list keeps them)."""
+        if self._dbus is not None:
+            self._dbus.close()
+
+    def notify(self, alert: Alert) -> None:
+        """Record the alert and show it. The desktop notification is sent off the UI thread;
+        :attr:`shown` reports the channel that was used once it is known."""
         self.alerts.insert(0, alert)
         del self.alerts[MAX_ALERTS:]
         self.alert_added.emit(alert)
+        if self._dbus is not None and self._dbus.available is not False:
+            self._dbus.submit(alert)  # answered by _on_dbus_sent
+            return
+        self._show_fallback(alert)
+
+    @Slot(object, object)
+    def _on_dbus_sent(self, alert: Alert, notification_id: int | None) -> None:
+        if notification_id is None:
+            self._show_fallback(alert)
+            return
+        self._dbus_ids[notification_id] = alert
+        while len(self._dbus_ids) > MAX_ALERTS:
+            del self._dbus_ids[next(iter(self._dbus_ids))]
+        self.shown.emit("dbus", alert)
+
+    def _show_fallback(self, alert: Alert) -> None:
         channel = "list"
-        if self._dbus is not None and self._dbus.available:
-            nid = self._dbus.notify(alert.title, alert.body)
-            if nid is not None:
-                self._dbus_ids[nid] = alert
-                channel = "dbus"
-        if channel == "list" and self._tray is not None and self._tray.isVisible():
+        if self._tray is not None and self._tray.isVisible():
             self._last_tray_alert = alert
             icon = (
                 QSystemTrayIcon.MessageIcon.Warning
@@ -144,7 +189,6 @@ class Notifier(QObject):
             self._tray.showMessage(alert.title, alert.body, icon, 10000)
             channel = "tray"
         self.shown.emit(channel, alert)
-        return channel
 
     @Slot()
     def _on_tray_clicked(self) -> None:

@@ -97,7 +97,7 @@ def test_new_exposure_pops_a_real_desktop_notification(
     )
     ctl = Controller(Services(), use_dbus=True)
     qtbot.addWidget(ctl.window)
-    assert ctl.notifier.dbus_available
+    assert wait_until(lambda: ctl.notifier.dbus_available, timeout=5)  # decided off the UI thread
     ctl.start()
     try:
         assert wait_until(lambda: ctl.monitor is not None and ctl.monitor.watcher is not None, 30)

@@ -177,3 +177,25 @@ def test_second_launch_focuses_the_running_instance(home: Path) -> None:
     finally:
         first.terminate()
         first.wait(15)
+
+
+def test_without_a_session_bus_notifications_fall_back_off_the_ui_thread(
+    home: Path, qtbot, monkeypatch
+) -> None:
+    """No bus to talk to: availability is decided on the sender thread, notify() returns at once
+    and the alert still reaches the in-app list (no tray here)."""
+    from desktop.notifications import Alert, Notifier
+
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", f"unix:path={home / 'no-bus'}")
+    notifier = Notifier(use_dbus=True)
+    shown: list[tuple[str, Alert]] = []
+    notifier.shown.connect(lambda channel, alert: shown.append((channel, alert)))
+    alert = Alert("Token saved in plain text", "~/notes/todo.md", credential_id=7)
+    started = time.monotonic()
+    notifier.notify(alert)
+    assert time.monotonic() - started < 0.05
+    assert notifier.alerts == [alert]
+    assert wait_until(lambda: bool(shown), timeout=5)
+    assert shown == [("list", alert)]
+    assert not notifier.dbus_available
+    notifier.close()
