@@ -14,11 +14,12 @@ from PySide6.QtWidgets import QApplication
 from desktop import theme
 from desktop.icons import app_icon
 from desktop.notifications import Alert, Notifier
-from desktop.services import ScanSummary, Services, load_settings
+from desktop.services import ScanSummary, Services
+from desktop.settings_store import SettingsStore
 from desktop.tray import Tray, TrayState
 from desktop.views.main_window import MainWindow
 from desktop.workers import JobRunner
-from scanner import settings as settings_mod
+from scanner.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -42,13 +43,14 @@ class Controller(QObject):
         self.start_in_tray = start_in_tray
         self.scan_on_start = scan_on_start
         self.runner = JobRunner(self)
+        # settings.toml is read on a worker; the UI reads this in-memory copy
+        self.settings = SettingsStore(self)
         self.notifier = Notifier(self, use_dbus=use_dbus)
         available = Tray.available() if tray_available is None else tray_available
         self.tray: Tray | None = Tray(self) if available else None
         app = QApplication.instance()
         if isinstance(app, QApplication):
             app.setWindowIcon(app_icon())
-            theme.set_preference(load_settings().theme)
             theme.follow_system(app)
         self.window = MainWindow(
             services, self.runner, self.notifier, tray_available=self.tray is not None
@@ -58,6 +60,9 @@ class Controller(QObject):
         # first assessed snapshot, or after MONITOR_START_DELAY_MS: not during start-up.
         self._monitor_may_start = False
         self._quitting = False
+        self._start_requested = False
+        self.started = False  # True once start() has had the settings it needs
+        self._theme: str | None = None
         self._reminded: set[tuple[int, str, str]] = set()
         self._pause_timer = QTimer(self)
         self._pause_timer.setSingleShot(True)
@@ -75,6 +80,11 @@ class Controller(QObject):
         w.scan_finished.connect(self._scan_finished)
         w.refreshed.connect(self._refreshed)
         self.notifier.activated.connect(self._open_credential)
+        self.settings.changed.connect(self._settings_changed)
+        self.settings.save_failed.connect(
+            lambda msg: self.window.set_banner(f"Settings not saved: {msg}")
+        )
+        self.settings.reload()
         if self.tray is not None:
             t = self.tray
             t.open_requested.connect(w.bring_to_front)
@@ -88,9 +98,15 @@ class Controller(QObject):
     def start(self) -> None:
         if self.tray is not None:
             self.tray.show()
-        self.recover_migrations()
+        self.recovery = self.recover_migrations()
         self.window.refresh()
-        settings = load_settings()
+        self._start_requested = True
+        if self.settings.loaded:
+            self._finish_start(self.settings.current)
+
+    def _finish_start(self, settings: Settings) -> None:
+        """The part of start-up that depends on the settings (once they are read)."""
+        self.started = True
         first_run = not settings.first_run_done
         if not self.start_in_tray or self.tray is None or first_run:
             self.window.show()
@@ -109,6 +125,8 @@ class Controller(QObject):
         deadline = time.monotonic() + timeout_s
         self.runner.cancel_all()
         self._stop_monitor()
+        self.notifier.close()
+        self.settings.wait(max(0, int((deadline - time.monotonic()) * 1000)))
         if self.tray is not None:
             self.tray.hide()
         remaining_ms = max(0, int((deadline - time.monotonic()) * 1000))
@@ -189,8 +207,23 @@ class Controller(QObject):
                 )
             )
 
+    @Slot(object)
+    def _settings_changed(self, settings: Settings) -> None:
+        app = QApplication.instance()
+        if settings.theme != self._theme and isinstance(app, QApplication):
+            first = self._theme is None
+            self._theme = settings.theme
+            theme.set_preference(settings.theme)
+            if not first or settings.theme != "system":
+                theme.apply(app)
+        if not self.started:
+            if self._start_requested:
+                self._finish_start(settings)
+            return
+        self._apply_monitoring()
+
     def _update_tray(self) -> None:
-        settings = load_settings()
+        settings = self.settings.current
         exposed = self.window.snapshot.stats.exposed_credentials if self.window.snapshot else 0
         paused = (
             settings.paused_until
@@ -219,17 +252,17 @@ class Controller(QObject):
     @Slot(object)
     def pause_monitoring(self, until: datetime | None) -> None:
         until_utc = until.astimezone(UTC) if until is not None else None
-        settings_mod.update(paused_until=until_utc)
-        self._apply_monitoring()
+        self.settings.update(paused_until=until_utc)  # _settings_changed applies it
 
     def _pause_expired(self) -> None:
-        settings = load_settings()
+        settings = self.settings.current
         if settings.paused_until is not None and settings.paused_until <= datetime.now(UTC):
-            settings_mod.update(paused_until=None)
-        self._apply_monitoring()
+            self.settings.update(paused_until=None)  # _settings_changed applies it
+        else:
+            self._apply_monitoring()
 
     def _apply_monitoring(self) -> None:
-        settings = load_settings()
+        settings = self.settings.current
         self._pause_timer.stop()
         if settings.paused_until is not None and settings.paused_until > datetime.now(UTC):
             delay = (settings.paused_until - datetime.now(UTC)).total_seconds()
@@ -325,13 +358,9 @@ class Controller(QObject):
     def open_settings(self) -> None:
         from desktop.views.settings_dialog import SettingsDialog
 
-        dialog = SettingsDialog(self.window)
-        if dialog.exec():
-            app = QApplication.instance()
-            if isinstance(app, QApplication):
-                theme.set_preference(load_settings().theme)
-                theme.apply(app)
-            self.services.reset_engine()
+        dialog = SettingsDialog(self.settings, self.window)
+        if dialog.exec():  # accepted once saved; _settings_changed has applied theme & monitoring
+            self.services.reset_engine()  # new folders and excludes
             self._stop_monitor()
             self._apply_monitoring()
 
@@ -344,7 +373,7 @@ class Controller(QObject):
         self.first_run = wizard
 
     def _first_run_done(self, accepted: bool) -> None:
-        settings_mod.update(first_run_done=True)
+        self.settings.update(first_run_done=True)
         if accepted:
             self.window.tabs.setCurrentWidget(self.window.overview)
             self.scan_now()

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPoint, QRect, QTimer
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QDialog
 
 from desktop.controller import Controller
 from desktop.models.credentials import Column, Roles
@@ -329,6 +330,7 @@ def test_first_run_then_settings_dialog(home: Path, qtbot) -> None:
     ctl = Controller(Services(), tray_available=False, use_dbus=False)
     qtbot.addWidget(ctl.window)
     ctl.start()
+    assert wait_until(lambda: ctl.started, timeout=10)  # settings are read on a worker
     wizard = ctl.first_run
     assert wizard.isVisible()
     texts = []
@@ -339,12 +341,12 @@ def test_first_run_then_settings_dialog(home: Path, qtbot) -> None:
         wizard.next()
     assert len(texts) == 3 and "offline" in texts[1].lower()
     wizard.accept()  # "Scan"
-    assert settings_mod.load().first_run_done
+    assert wait_until(lambda: settings_mod.load().first_run_done)  # saved on a worker
     assert ctl.window.scanning
     assert wait_until(lambda: not ctl.window.scanning, timeout=60)
     assert wait_until(lambda: ctl.window.model.rowCount() == 4)
 
-    dialog = SettingsDialog(ctl.window)
+    dialog = SettingsDialog(ctl.settings, ctl.window)
     qtbot.addWidget(dialog)
     notes = home / "notes"
     notes.mkdir()
@@ -354,7 +356,8 @@ def test_first_run_then_settings_dialog(home: Path, qtbot) -> None:
     dialog.monitoring.setChecked(False)
     assert not dialog.start_at_login.isHidden()
     dialog.start_at_login.setChecked(True)
-    dialog.accept()
+    dialog.accept()  # saves on a worker, then closes
+    assert wait_until(lambda: dialog.result() == QDialog.DialogCode.Accepted)
     saved = settings_mod.load()
     assert saved.watched_folders == (str(notes),)
     assert saved.excludes == ("~/projects/vendor/**",)
@@ -363,3 +366,46 @@ def test_first_run_then_settings_dialog(home: Path, qtbot) -> None:
     assert autostart.status().enabled
     autostart.remove()
     ctl.shutdown()
+
+
+def test_settings_are_read_and_saved_off_the_ui_thread(home: Path, qtbot, monkeypatch) -> None:
+    import threading
+
+    from desktop.settings_store import SettingsStore
+
+    settings_mod.update(excludes=("~/vendor/**",))
+    threads: list[str] = []
+    real_load, real_update = settings_mod.load_or_default, settings_mod.update
+
+    def load_or_default(*args, **kwargs):
+        threads.append(threading.current_thread().name)
+        return real_load(*args, **kwargs)
+
+    def update(*args, **kwargs):
+        threads.append(threading.current_thread().name)
+        return real_update(*args, **kwargs)
+
+    monkeypatch.setattr(settings_mod, "load_or_default", load_or_default)
+    monkeypatch.setattr(settings_mod, "update", update)
+    store = SettingsStore()
+    changes: list[settings_mod.Settings] = []
+    store.changed.connect(changes.append)
+    store.reload()
+    assert wait_until(lambda: store.loaded)
+    assert store.current.excludes == ("~/vendor/**",) and store.problem is None
+    store.update(monitoring_enabled=False)
+    assert wait_until(lambda: len(changes) == 2)
+    assert changes[-1] is store.current and store.current.monitoring_enabled is False
+    assert settings_mod.load().monitoring_enabled is False
+    assert len(threads) == 2 and threading.main_thread().name not in threads
+
+    # a save that cannot be written is reported and leaves the in-memory copy as it was
+    failures: list[str] = []
+    store.save_failed.connect(failures.append)
+    path = settings_mod.settings_path()
+    path.unlink()
+    path.mkdir()
+    store.update(monitoring_enabled=True)
+    assert wait_until(lambda: bool(failures))
+    assert store.current.monitoring_enabled is False
+    store.wait()

@@ -70,7 +70,8 @@ def test_start_recovers_an_interrupted_migration(
 def test_nothing_to_recover_says_nothing(home: Path, qtbot) -> None:
     ctl = started_controller(qtbot)
     try:
-        job = next(j for j in ctl.runner.active() if j.name == "recover-migrations")
+        job = ctl.recovery  # may be done already: started_controller waits for the settings
+        assert job.name == "recover-migrations"
         assert wait_until(job.done.is_set)
         assert job.result == [] and job.error is None
         wait_until(lambda: False, timeout=0.2)

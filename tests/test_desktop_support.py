@@ -57,6 +57,7 @@ def started_controller(qtbot: Any, *, tray_available: bool = False) -> Controlle
     ctl = Controller(Services(), tray_available=tray_available, use_dbus=False)
     qtbot.addWidget(ctl.window)
     ctl.start()
+    assert wait_until(lambda: ctl.started, timeout=10)  # settings are read on a worker
     return ctl
 
 

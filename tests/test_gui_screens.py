@@ -64,6 +64,7 @@ def app_with_data(home: Path, qtbot, require_display):
     ctl = Controller(Services(), use_dbus=False)
     qtbot.addWidget(ctl.window)
     ctl.start()
+    assert wait_until(lambda: ctl.started, timeout=10)  # settings are read on a worker
     ctl.window.resize(1240, 760)
     ctl.window.move(20, 40)
     job = ctl.window.start_scan([home])

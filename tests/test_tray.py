@@ -32,8 +32,8 @@ def test_tray_menu_actions(tray_controller: Controller, home: Path, monkeypatch)
     ctl = tray_controller
     tray = ctl.tray
     assert tray is not None
-    settings_mod.update(monitoring_enabled=True)
-    ctl._apply_monitoring()
+    ctl.settings.update(monitoring_enabled=True)  # saved on a worker, then applied
+    assert wait_until(lambda: tray.state.monitoring)
     tray.menu.aboutToShow.emit()  # what opening the menu does
     actions = tray.actions_by_text()
     assert {
@@ -46,6 +46,7 @@ def test_tray_menu_actions(tray_controller: Controller, home: Path, monkeypatch)
     } <= set(actions)
 
     actions["For 1 hour"].trigger()
+    assert wait_until(lambda: tray.state.status is TrayStatus.PAUSED)  # saved on a worker
     paused = settings_mod.load().paused_until
     assert paused is not None
     assert timedelta(minutes=59) < paused - datetime.now(UTC) <= timedelta(hours=1)
@@ -55,6 +56,7 @@ def test_tray_menu_actions(tray_controller: Controller, home: Path, monkeypatch)
     assert "Resume monitoring" in actions and "For 1 hour" not in actions
     assert any("paused until" in text for text in actions)
     actions["Resume monitoring"].trigger()
+    assert wait_until(lambda: tray.state.status is not TrayStatus.PAUSED)
     assert settings_mod.load().paused_until is None
     assert tray.state.status is not TrayStatus.PAUSED
 
@@ -108,7 +110,7 @@ def test_saving_a_token_in_a_watched_folder_notifies(home: Path, qtbot) -> None:
     qtbot.addWidget(ctl.window)
     ctl.start()
     try:
-        assert ctl.monitor is not None
+        assert wait_until(lambda: ctl.monitor is not None, timeout=10)  # settings read on a worker
         assert wait_until(lambda: ctl.monitor.watcher is not None, timeout=30)
         assert ctl.monitor.watcher.wait_ready(30)
         shown: list[tuple[str, object]] = []

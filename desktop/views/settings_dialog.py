@@ -1,13 +1,16 @@
 """Settings: watched folders, excludes, reminder lead times, monitoring, start at login, theme.
 
-Values are the core's ``scanner.settings`` (shared with the CLI and the watcher); start at login
-goes through ``scanner.autostart`` (the checkbox is hidden when that module is missing).
+Values are the core's ``scanner.settings`` (shared with the CLI and the watcher), read from the
+app's in-memory :class:`~desktop.settings_store.SettingsStore` and saved on its worker (the
+dialog closes once the file is written); start at login goes through ``scanner.autostart`` (the
+checkbox is hidden when that module is missing).
 """
 
 from __future__ import annotations
 
 import importlib
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -28,7 +31,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from scanner import settings as settings_mod
+from desktop.workers import JobContext
+
+if TYPE_CHECKING:
+    from desktop.settings_store import SettingsStore
 
 THEME_LABELS = {"system": "Follow the system", "light": "Light", "dark": "Dark"}
 
@@ -87,11 +93,12 @@ class _EditableList(QWidget):
 
 
 class SettingsDialog(QDialog):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, store: SettingsStore, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Stowaway settings")
         self.setMinimumWidth(560)
-        self.settings, problem = settings_mod.load_or_default()
+        self.store = store
+        self.settings, problem = store.current, store.problem
         layout = QVBoxLayout(self)
         if problem:
             warning = QLabel(
@@ -152,6 +159,7 @@ class SettingsDialog(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
+        self.buttons = buttons
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
@@ -172,25 +180,36 @@ class SettingsDialog(QDialog):
         except ValueError as exc:
             QMessageBox.warning(self, "Settings", str(exc))
             return
-        try:
-            settings_mod.update(
-                watched_folders=self.folders.values(),
-                excludes=self.excludes.values(),
-                monitoring_enabled=self.monitoring.isChecked(),
-                notification_lead_days=lead,
-                theme=str(self.theme.currentData()),
-            )
-        except (settings_mod.SettingsError, OSError) as exc:
-            QMessageBox.warning(self, "Settings not saved", str(exc))
-            return
-        if self.autostart is not None and self.start_at_login.isChecked() != self._autostart_was:
+        autostart, enable = self.autostart, self.start_at_login.isChecked()
+        change_login_item = autostart is not None and enable != self._autostart_was
+        login_problems: list[str] = []
+
+        def set_login_item(_ctx: JobContext) -> None:
+            if autostart is None or not change_login_item:
+                return
             try:
-                if self.start_at_login.isChecked():
-                    self.autostart.enable()
-                else:
-                    self.autostart.disable()
+                autostart.enable() if enable else autostart.disable()
             except Exception as exc:
-                QMessageBox.warning(
-                    self, "Start at login", f"Could not change the login item: {exc}"
-                )
+                login_problems.append(f"Could not change the login item: {exc}")
+
+        self.buttons.setEnabled(False)  # saving on a worker; closes when written
+        self.store.update(
+            then=set_login_item,
+            on_saved=lambda _saved: self._saved(login_problems),
+            on_error=self._save_failed,
+            watched_folders=self.folders.values(),
+            excludes=self.excludes.values(),
+            monitoring_enabled=self.monitoring.isChecked(),
+            notification_lead_days=lead,
+            theme=str(self.theme.currentData()),
+        )
+
+    def _saved(self, login_problems: list[str]) -> None:
+        self.buttons.setEnabled(True)
+        for problem in login_problems:
+            QMessageBox.warning(self, "Start at login", problem)
         super().accept()
+
+    def _save_failed(self, message: str) -> None:
+        self.buttons.setEnabled(True)
+        QMessageBox.warning(self, "Settings not saved", message)
