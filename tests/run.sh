@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(
-  python3-venv python3-dev git
+  python3-venv python3-dev git openssl openssh-client
   dbus dbus-daemon gnome-keyring libsecret-tools
   xvfb xauth trayer imagemagick xdotool x11-utils desktop-file-utils dunst
   libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libxcb-cursor0
