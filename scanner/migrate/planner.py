@@ -117,7 +117,7 @@ def plan_findings(
 def _plan_file(
     ctx: Context, path: Path, data: bytes, spans: list[Span], kind: str
 ) -> PlannedChange | None:
-    from scanner.migrate.targets import aws, docker, env, history, kube, marker, npm, pypi
+    from scanner.migrate.targets import aws, docker, env, gh, history, kube, marker, npm, pypi
 
     target = target_name(kind, path)
     if target is None:
@@ -138,6 +138,8 @@ def _plan_file(
         return npm.plan(ctx, path, data, spans)
     if target == "pypi":
         return pypi.plan(ctx, path, data, spans)
+    if target == "gh":
+        return gh.plan(ctx, path, data, spans)
     if target in ("env", "rc"):
         return env.plan(ctx, path, data, spans, rc=target == "rc")
     return marker.plan(

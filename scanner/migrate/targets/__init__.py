@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 HISTORY_KINDS = frozenset({"bash_history", "zsh_history", "fish_history", "powershell_history"})
@@ -14,7 +15,6 @@ UNSUPPORTED = frozenset(
         "cargo_credentials",
         "maven_settings",
         "gradle_properties",
-        "gh_hosts",
         "gcp_service_account",
         "vscode_settings",
         "aws_config",
@@ -48,6 +48,8 @@ _KIND_BY_NAME_IN_FOLDER = (
     ("config.json", ".docker", "docker_config"),
     ("config", ".kube", "kubeconfig"),
     ("config", ".git", "gitconfig"),
+    ("hosts.yml", "gh", "gh_hosts"),
+    ("hosts.yml", "GitHub CLI", "gh_hosts"),
 )
 _TARGET_BY_KIND = {
     "aws_credentials": "aws",
@@ -57,6 +59,7 @@ _TARGET_BY_KIND = {
     "kubeconfig": "kube",
     "npmrc": "npm",
     "pypirc": "pypi",
+    "gh_hosts": "gh",
     "dotenv": "env",
     "shell_rc": "rc",
 }
@@ -69,6 +72,9 @@ def guess_kind(path: Path) -> str:
     for file_name, folder, kind in _KIND_BY_NAME_IN_FOLDER:
         if name == file_name and folder in path.parts:
             return kind
+    gh_dir = os.environ.get("GH_CONFIG_DIR")
+    if name == "hosts.yml" and gh_dir and path.parent == Path(gh_dir):
+        return "gh_hosts"
     if name == ".env" or name.startswith(".env."):
         return "dotenv"
     if path.suffix.lower() in (".md", ".txt", ".org", ".rst"):
