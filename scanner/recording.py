@@ -295,14 +295,16 @@ def cli_hook(args: Any, engine: Any) -> tuple[Any, Any]:
 
 
 def summarize(events: Sequence[InventoryEvent]) -> str:
-    """``2 new credentials, 1 new copy, 3 copies gone`` (empty when nothing changed)."""
+    """``2 new credentials, 1 more copy, 3 copies gone`` (empty when nothing changed)."""
     counts: dict[str, int] = {}
     for event in events:
         counts[event.kind] = counts.get(event.kind, 0) + 1
     parts = []
+    # a new credential's event carries its first copy: other new copies are "more" copies then
+    more = "more" if counts.get("new_credential") else "new"
     for kind, one, many in (
         ("new_credential", "new credential", "new credentials"),
-        ("new_exposure", "new copy", "new copies"),
+        ("new_exposure", f"{more} copy", f"{more} copies"),
         ("exposure_gone", "copy gone", "copies gone"),
     ):
         n = counts.get(kind, 0)

@@ -33,7 +33,7 @@ def test_scan_records_and_no_save_skips(home: Path, planted, capsys) -> None:
     code, _, err = _run(capsys, "scan", "--no-progress", "--no-save")
     assert code == 1 and not Path(home / ".local/share/stowaway/inventory.sqlite3").exists()
     code, _, err = _run(capsys, "scan", "--no-progress")
-    assert code == 1 and "inventory: 2 new credentials, 1 new copy" in err
+    assert code == 1 and "inventory: 2 new credentials, 1 more copy" in err
     with Inventory.open() as inv:
         assert inv.stats().exposed_credentials == 2 and inv.stats().present_copies == 3
         assert inv.stats().last_scan_at is not None
@@ -63,7 +63,7 @@ def test_inventory_formats_and_filters(home: Path, planted, capsys) -> None:
     _, out, _ = _run(capsys, "inventory", "--state", "ignored")
     assert "No credentials" in out
     _, out, _ = _run(capsys, "inventory", "show", str(gh["id"]))
-    assert "present" in out and str(home / "notes/a.md") + ":2:1" in out
+    assert "present" in out and "~/notes/a.md:2:1" in out
     code, _, err = _run(capsys, "inventory", "show", "999")
     assert code == 2 and "no credential" in err
     out_file = home / "audit.csv"

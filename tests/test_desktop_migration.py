@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QWizard
 
 from desktop.wizards.migration import MigrationWizard
 from scanner.inventory import CredentialState, Inventory
+from scanner.paths import display_path
 from tests.test_desktop_support import scan_and_pick, started_controller, wait_until, write_tokens
 
 pytestmark = pytest.mark.keychain
@@ -40,7 +41,7 @@ def test_migrate_through_the_wizard_then_undo(home: Path, keychain, qtbot) -> No
     with Inventory.open() as inv:
         assert inv.credential(cred.id).state is CredentialState.MIGRATED
     summary = wizard.result_page.summary.text()
-    assert str(env_file) in summary and values["github"] not in summary
+    assert display_path(str(env_file)) in summary and values["github"] not in summary
 
     undo_job = wizard.result_page.undo()
     assert wait_until(lambda: undo_job.done.is_set(), timeout=60)

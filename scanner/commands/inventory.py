@@ -22,6 +22,7 @@ from scanner.inventory import (
     Inventory,
     SchemaError,
 )
+from scanner.paths import display_path
 from scanner.risk import Risk, assess
 
 EXIT_OK, EXIT_ERROR = 0, 2
@@ -187,7 +188,9 @@ def render_text(inv: Inventory, creds: list[tuple[Credential, Risk]], *, all_: b
             details.append(f"owner {cred.owner}")
         lines.append(f"       {', '.join(details)}  {cred.fingerprint}")
         for exp in inv.exposures(cred.id):
-            lines.append(f"       {exp.path}:{exp.line}:{exp.column}  [{exp.file_kind}]")
+            lines.append(
+                f"       {display_path(exp.path)}:{exp.line}:{exp.column}  [{exp.file_kind}]"
+            )
     last = _local(stats.last_scan_at) or "never"
     lines.append("")
     lines.append(
@@ -223,7 +226,7 @@ def render_show(inv: Inventory, cred: Credential, fmt: str) -> str:
     lines.append(f"  copies ({cred.present_copies} present):")
     for e in exposures:
         lines.append(
-            f"    {e.state.value:<8} {e.path}:{e.line}:{e.column}  [{e.file_kind}]  "
+            f"    {e.state.value:<8} {display_path(e.path)}:{e.line}:{e.column}  [{e.file_kind}]  "
             f"first {_local(e.first_seen)}, last {_local(e.last_seen)}"
         )
     return "\n".join(lines) + "\n"

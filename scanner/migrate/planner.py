@@ -180,7 +180,7 @@ def _add_tool_config(ctx: Context, plan: MigrationPlan) -> None:
             prefix = b"" if not existing or existing.endswith(b"\n") else b"\n"
             block = prefix + shellint.block(shell, ctx.command).encode() + b"\n"
             edit_ = Edit(len(existing), len(existing), block, (), shared=SHELL_SHARED)
-            files.append(file_edit(rc, str(rc), data, [edit_], role="config"))
+            files.append(file_edit(rc, data, [edit_], role="config"))
             lines.append(
                 f"{display(rc, ctx.home)}: new {shell} shells export the variables from "
                 "the keychain"

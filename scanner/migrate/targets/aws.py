@@ -118,11 +118,11 @@ def plan(ctx: Context, path: Path, data: bytes, spans: list[Span]) -> PlannedCha
         )
         cfg_edits.append(_config_edit(ctx, cfg, cfg_data, profile))
     names = ", ".join(sorted(profiles))
-    files = [file_edit(path, str(path), data, edits)]
+    files = [file_edit(path, data, edits)]
     if cfg_data is not None:
-        files.append(file_edit(cfg, str(cfg), cfg_data, _merge_inserts(cfg_edits), role="config"))
+        files.append(file_edit(cfg, cfg_data, _merge_inserts(cfg_edits), role="config"))
     else:
-        files.append(file_edit(cfg, str(cfg), None, _merge_inserts(cfg_edits), role="config"))
+        files.append(file_edit(cfg, None, _merge_inserts(cfg_edits), role="config"))
     return change(
         KIND,
         path,

@@ -21,6 +21,7 @@ from scanner.migrate.plan import (
     lines_in,
     template,
 )
+from scanner.paths import display_path
 
 
 class PlanError(Exception):
@@ -98,7 +99,6 @@ def eol(data: bytes) -> bytes:
 
 def file_edit(
     path: Path,
-    display: str,
     data: bytes | None,
     edits: list[Edit],
     *,
@@ -106,6 +106,7 @@ def file_edit(
     create_mode: int = 0o600,
 ) -> FileEdit:
     real = Path(os.path.realpath(path))
+    display = display_path(str(path))  # ~-relative, as the user knows it
     if data is None:
         return FileEdit(
             path=str(real),

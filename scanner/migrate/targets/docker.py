@@ -167,7 +167,7 @@ def plan(ctx: Context, path: Path, data: bytes, spans: list[Span]) -> PlannedCha
         after='"credHelpers" → stowaway for the registry; no "auth" field',
         consumer="docker runs `docker-credential-stowaway get`, which answers from the keychain.",
         items=items,
-        files=[file_edit(path, str(path), data, edits)],
+        files=[file_edit(path, data, edits)],
         spans=spans,
         warnings=warnings,
     )

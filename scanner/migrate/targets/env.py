@@ -142,7 +142,7 @@ def plan(ctx: Context, path: Path, data: bytes, spans: list[Span], *, rc: bool) 
         after=after,
         consumer=consumer,
         items=items,
-        files=[file_edit(path, str(path), data, edits)],
+        files=[file_edit(path, data, edits)],
         spans=spans,
     )
 

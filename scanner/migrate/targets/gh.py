@@ -183,6 +183,6 @@ def plan(ctx: Context, path: Path, data: bytes, spans: list[Span]) -> PlannedCha
             '`gh auth status` shows "(keyring)"). Older gh versions would find no token.'
         ),
         items=items,
-        files=[file_edit(path, str(path), data, edits)],
+        files=[file_edit(path, data, edits)],
         spans=spans,
     )

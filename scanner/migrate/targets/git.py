@@ -137,7 +137,7 @@ def plan(
             "which answers from the keychain."
         ),
         items=items,
-        files=[file_edit(path, str(path), data, edits)],
+        files=[file_edit(path, data, edits)],
         spans=spans,
     )
 
@@ -173,4 +173,4 @@ def helper_config(ctx: Context, gitconfig: Path) -> tuple[FileEdit | None, list[
         prefix = b"" if not existing or existing.endswith(b"\n") else nl
         block = prefix + b"[credential]" + nl + f'\thelper = "{value}"'.encode() + nl
         edit = Edit(len(existing), len(existing), block, (), shared=HELPER_SHARED)
-    return file_edit(gitconfig, str(gitconfig), data, [edit], role="config"), warnings
+    return file_edit(gitconfig, data, [edit], role="config"), warnings

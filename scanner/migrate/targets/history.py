@@ -126,7 +126,7 @@ def plan(ctx: Context, path: Path, data: bytes, spans: list[Span], file_kind: st
             f"{', '.join(accounts.values())}` if you need it."
         ),
         items=items,
-        files=[file_edit(path, str(path), data, edits)],
+        files=[file_edit(path, data, edits)],
         spans=spans,
         warnings=[
             "A shell that is open now keeps its history in memory and may write these commands "

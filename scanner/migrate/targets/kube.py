@@ -109,7 +109,7 @@ def plan(ctx: Context, path: Path, data: bytes, spans: list[Span]) -> PlannedCha
             "from the keychain as an ExecCredential."
         ),
         items=items,
-        files=[file_edit(path, str(path), data, edits)],
+        files=[file_edit(path, data, edits)],
         spans=spans,
     )
 

@@ -62,7 +62,7 @@ def plan(
         after=f"the marker {marker(next(iter(accounts.values())))} in place of each copy",
         consumer=f"You read it with `stowaway get {names}` when you need it.",
         items=items,
-        files=[file_edit(path, str(path), data, edits)],
+        files=[file_edit(path, data, edits)],
         spans=spans,
         warnings=warnings,
     )

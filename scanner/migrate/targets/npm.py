@@ -88,7 +88,7 @@ def plan(ctx: Context, path: Path, data: bytes, spans: list[Span]) -> PlannedCha
             "`stowaway exec -- npm …`)."
         ),
         items=items,
-        files=[file_edit(path, str(path), data, edits)],
+        files=[file_edit(path, data, edits)],
         spans=spans,
         exports=exports,
         warnings=[

@@ -86,6 +86,6 @@ def plan(ctx: Context, path: Path, data: bytes, spans: list[Span]) -> PlannedCha
         after="no password in .pypirc; a keyring entry under the repository URL",
         consumer="twine finds no password in .pypirc and reads it from the keyring itself.",
         items=items,
-        files=[file_edit(path, str(path), data, edits)],
+        files=[file_edit(path, data, edits)],
         spans=spans,
     )
