@@ -193,7 +193,10 @@ def _add_tool_config(ctx: Context, plan: MigrationPlan) -> None:
                 title="Point the tools at the keychain",
                 before="nothing configured",
                 after="; ".join(lines),
-                consumer="\n".join(lines),
+                consumer=(
+                    "Tools and shells started from now on find the secrets through Stowaway; "
+                    "nothing changes for the ones already running."
+                ),
                 items=(),
                 files=tuple(files),
                 fingerprints=(),
