@@ -20,7 +20,17 @@ UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 class Document:
     """Decoded text of a file, mapping character offsets to raw byte offsets lazily."""
 
-    __slots__ = ("_checkpoints", "_unit", "ascii", "base", "data", "lossy", "raw_map", "text")
+    __slots__ = (
+        "_checkpoint_bytes",
+        "_checkpoint_chars",
+        "_unit",
+        "ascii",
+        "base",
+        "data",
+        "lossy",
+        "raw_map",
+        "text",
+    )
 
     def __init__(
         self,
@@ -39,7 +49,9 @@ class Document:
         self.raw_map = raw_map  # data offset -> raw file offset (zsh unmetafy), None = identity
         self._unit = unit
         self.ascii = unit == "utf-8" and len(text) == len(data) - base
-        self._checkpoints: list[tuple[int, int]] = [(0, 0)]
+        # (character, byte) offsets already converted, ascending: later lookups start from them
+        self._checkpoint_chars: list[int] = [0]
+        self._checkpoint_bytes: list[int] = [0]
 
     def _data_offset(self, index: int) -> int:
         """Byte offset in ``data`` of character ``index``."""
@@ -47,12 +59,13 @@ class Document:
             return self.base + index
         if self._unit == "utf-16-le" or self._unit == "utf-16-be":
             return self.base + len(self.text[:index].encode(self._unit, "surrogatepass"))
-        chars = [c for c, _ in self._checkpoints]
+        chars = self._checkpoint_chars
         pos = bisect.bisect_right(chars, index) - 1
-        char0, byte0 = self._checkpoints[pos]
+        char0, byte0 = chars[pos], self._checkpoint_bytes[pos]
         offset = byte0 + len(self.text[char0:index].encode("utf-8", "surrogateescape"))
-        if pos == len(self._checkpoints) - 1:
-            self._checkpoints.append((index, offset))
+        if pos == len(chars) - 1:
+            chars.append(index)
+            self._checkpoint_bytes.append(offset)
         return self.base + offset
 
     def _raw(self, data_offset: int) -> int:
