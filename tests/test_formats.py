@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from scanner.formats.context import context_key
+from scanner.formats.encoded import encoded_blobs
 from scanner.formats.zsh import unmetafy
 from scanner.scan import Engine
 from tests import tokens
@@ -193,3 +194,13 @@ def test_context_key_shapes() -> None:
     }
     for prefix, key in cases.items():
         assert context_key(prefix) == key, prefix
+
+
+def test_segment_repr_hides_its_text() -> None:
+    """A derived segment holds decoded plaintext: its repr (tracebacks, logs) must not."""
+    token = tokens.github("ghp")
+    blob = base64.b64encode(f"token={token}".encode()).decode()
+    segments = encoded_blobs(f"auth: {blob}\n")
+    assert segments and any(token in s.text for s in segments)
+    for segment in segments:
+        assert token not in repr(segment) and blob not in repr(segment)

@@ -130,7 +130,7 @@ class Piece:
 class Segment:
     """Text derived from a document, scanned like the document itself."""
 
-    text: str
+    text: str = field(repr=False)  # plaintext: never in a repr
     pieces: tuple[Piece, ...] = ()
     blob: tuple[int, int] | None = None  # findings point at this document span (encoded blob)
     encoding: str | None = None
