@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -72,14 +70,6 @@ def words(text: str) -> frozenset[str]:
 def components(text: str) -> list[str]:
     """Lower-cased words of an identifier or value: ``TEST_TOKEN`` / ``fakeKey`` → test, token…"""
     return [part.lower() for part in COMPONENT_SPLIT.split(text) if part]
-
-
-def entropy(text: str) -> float:
-    """Shannon entropy in bits per character."""
-    if not text:
-        return 0.0
-    n = len(text)
-    return -sum((c / n) * math.log2(c / n) for c in Counter(text).values())
 
 
 def longest_run(text: str) -> int:

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import regex
 
-from scanner.filters._context import Candidate, components, entropy, words
+from scanner.entropy import shannon_entropy
+from scanner.filters._context import Candidate, components, words
 
 TEST_WORDS = words(
     """
@@ -84,6 +85,6 @@ def low_diversity(c: Candidate) -> str | None:
     if rest != lowered and len(rest.strip("0123456789")) <= 3:
         return "keyboard pattern"
     distinct = len(set(secret))
-    if len(secret) >= 8 and (distinct <= 4 or entropy(secret) < 2.0):
+    if len(secret) >= 8 and (distinct <= 4 or shannon_entropy(secret) < 2.0):
         return "too little variety to be random"
     return None
