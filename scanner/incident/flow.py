@@ -28,6 +28,7 @@ from scanner.incident.models import (
 )
 from scanner.incident.store import IncidentError
 from scanner.inventory import CredentialState, Exposure, Inventory
+from scanner.inventory.timestamps import now_utc
 from scanner.keychain import SERVICE, Keychain, KeychainError, default_account, open_keychain
 from scanner.migrate.rotate import RotateError
 from scanner.model import Finding
@@ -700,8 +701,6 @@ class IncidentFlow:
         return self.report()
 
     def report(self) -> IncidentReport:
-        from scanner.incident.store import now_utc
-
         self.refresh()
         return IncidentReport(
             incident=self.incident,

@@ -8,7 +8,6 @@ import json
 import sqlite3
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from typing import Any
 
 from scanner.incident.models import (
@@ -21,22 +20,13 @@ from scanner.incident.models import (
     StepStatus,
 )
 from scanner.inventory import Inventory
+from scanner.inventory.timestamps import from_db as _dt
+from scanner.inventory.timestamps import now_utc
+from scanner.inventory.timestamps import to_db as _ts
 
 
 class IncidentError(Exception):
     """A request the incident flow cannot carry out; the message is for the user, secret-free."""
-
-
-def now_utc() -> datetime:
-    return datetime.now(UTC)
-
-
-def _ts(value: datetime | None) -> str | None:
-    return None if value is None else value.astimezone(UTC).isoformat(timespec="microseconds")
-
-
-def _dt(value: str | None) -> datetime | None:
-    return None if value is None else datetime.fromisoformat(value)
 
 
 @contextmanager

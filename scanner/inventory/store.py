@@ -15,7 +15,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -31,6 +31,9 @@ from scanner.inventory.models import (
     InventoryEvent,
     InventoryStats,
 )
+from scanner.inventory.timestamps import from_db as _dt
+from scanner.inventory.timestamps import now_utc
+from scanner.inventory.timestamps import to_db as _ts
 from scanner.model import Finding
 
 DB_NAME = "inventory.sqlite3"
@@ -80,22 +83,6 @@ class InventoryError(RuntimeError):
 
 def default_path() -> Path:
     return paths.data_dir() / DB_NAME
-
-
-def now_utc() -> datetime:
-    return datetime.now(UTC)
-
-
-def _ts(value: datetime | None) -> str | None:
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).isoformat(timespec="microseconds")
-
-
-def _dt(value: str | None) -> datetime | None:
-    return None if value is None else datetime.fromisoformat(value)
 
 
 def _dt_req(value: str) -> datetime:
