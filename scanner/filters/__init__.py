@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from scanner.filters._context import Candidate
+from scanner.filters._context import Candidate, generic_value
 from scanner.filters.encoded import inside_data_uri, minified
 from scanner.filters.examples import documented_example
 from scanner.filters.hashes import hash_or_id
@@ -58,4 +58,4 @@ def false_positive_reason(
     return None
 
 
-__all__ = ["FILTERS", "Candidate", "false_positive_reason"]
+__all__ = ["FILTERS", "Candidate", "false_positive_reason", "generic_value"]

@@ -15,6 +15,12 @@ KEY_BEFORE = regex.compile(
 COMPONENT_SPLIT = regex.compile(r"[^A-Za-z0-9]+|(?<=[a-z])(?=[A-Z])|(?<=[A-Za-z])(?=[0-9])")
 
 
+def generic_value(rule: Rule) -> bool:
+    """A low-confidence or ``generic``-tagged rule: its whole value is secret (no public prefix)
+    and the aggressive filters apply to it."""
+    return rule.confidence == Confidence.LOW or "generic" in rule.tags
+
+
 @dataclass(frozen=True)
 class Candidate:
     """One match under review. Never stored or printed: it holds the plaintext."""
@@ -55,7 +61,7 @@ class Candidate:
     @property
     def generic(self) -> bool:
         """Generic rules (keyword + random-looking value) get the aggressive filters."""
-        return self.rule.confidence == Confidence.LOW or "generic" in self.rule.tags
+        return generic_value(self.rule)
 
     @property
     def structured(self) -> bool:

@@ -322,11 +322,7 @@ class Matcher:
         key = segment.context_key if segment is not None and segment.context_key else None
         if key is None:
             key = context_key(text[line_start:start])
-        prefix = redact.known_prefix(
-            secret,
-            rule.keywords,
-            generic=rule.confidence == Confidence.LOW or "generic" in rule.tags,
-        )
+        prefix = redact.known_prefix(secret, rule.keywords, generic=filters.generic_value(rule))
         finding = Finding(
             rule_id=rule.id,
             rule_name=rule.name,
