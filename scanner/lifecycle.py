@@ -96,14 +96,39 @@ def _block_bounds(lines: list[str], index: int, file_kind: str) -> tuple[int, in
     return max(0, index - WINDOW_LINES), min(len(lines), index + WINDOW_LINES + 1)
 
 
-def expiry_near(path: str, line: int, file_kind: str) -> tuple[datetime, str] | None:
-    """An end date written next to the exposure in its file, with where it came from."""
+def _read_lines(path: str) -> list[str] | None:
     try:
         with open(path, "rb") as handle:
             raw = handle.read(MAX_READ)
     except OSError:
         return None
-    lines = raw.decode("utf-8", "replace").splitlines()
+    return raw.decode("utf-8", "replace").splitlines()
+
+
+class FileLines:
+    """The lines of each regular file asked for, read once.
+
+    Copies of many credentials often sit in one history or config file, so callers that assess
+    several credentials share one of these. It holds file text: keep it for one listing only.
+    """
+
+    def __init__(self) -> None:
+        self._lines: dict[str, list[str] | None] = {}
+
+    def get(self, path: str) -> list[str] | None:
+        """The file's lines, or None when it is not a readable regular file."""
+        if path not in self._lines:
+            self._lines[path] = _read_lines(path) if Path(path).is_file() else None
+        return self._lines[path]
+
+
+def expiry_near(path: str, line: int, file_kind: str) -> tuple[datetime, str] | None:
+    """An end date written next to the exposure in its file, with where it came from."""
+    lines = _read_lines(path)
+    return None if lines is None else _expiry_in(lines, line, file_kind)
+
+
+def _expiry_in(lines: list[str], line: int, file_kind: str) -> tuple[datetime, str] | None:
     if not 1 <= line <= len(lines):
         return None
     start, end = _block_bounds(lines, line - 1, file_kind)
@@ -149,16 +174,22 @@ def facts_for(
     now: datetime | None = None,
     rotation_by_provider: Mapping[str, int] | None = None,
     read_files: bool = True,
+    files: FileLines | None = None,
 ) -> LifecycleFacts:
-    """Combine what the token says, what its files say and what the user set."""
+    """Combine what the token says, what its files say and what the user set.
+
+    ``files`` lets a caller that assesses many credentials read each file once.
+    """
     now = now or datetime.now(UTC)
     expires_at = credential.expires_at
     source = "token" if expires_at else ""
     if expires_at is None and read_files:
+        files = files if files is not None else FileLines()
         for exposure in exposures:
-            if exposure.state != ExposureState.PRESENT or not Path(exposure.path).is_file():
+            if exposure.state != ExposureState.PRESENT:
                 continue
-            found = expiry_near(exposure.path, exposure.line, exposure.file_kind)
+            lines = files.get(exposure.path)
+            found = None if lines is None else _expiry_in(lines, exposure.line, exposure.file_kind)
             if found:
                 expires_at, source = found
                 break

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
 from scanner.inventory.models import Credential, CredentialState
-from scanner.lifecycle import DEFAULT_LEAD_DAYS, LifecycleFacts, facts_for
+from scanner.lifecycle import DEFAULT_LEAD_DAYS, FileLines, LifecycleFacts, facts_for
 
 if TYPE_CHECKING:
     from scanner.inventory import Inventory
@@ -109,9 +109,10 @@ def due_reminders(
     """Every upcoming, due or overdue reminder, most urgent first."""
     now = now or datetime.now(UTC)
     out: list[Reminder] = []
+    files = FileLines()  # copies of several credentials often share a file: read it once
     for credential in inventory.credentials():
         exposures = inventory.exposures(credential.id)
-        facts = facts_for(credential, exposures, now=now)
+        facts = facts_for(credential, exposures, now=now, files=files)
         out.extend(reminders_for(credential, facts, now=now, lead_days=lead_days, zone=zone))
     order = {"overdue": 0, "due": 1, "upcoming": 2}
     return sorted(out, key=lambda r: (order[r.status], r.due_at))

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from scanner.inventory.models import Credential, CredentialState, Exposure, ExposureState
-from scanner.lifecycle import LifecycleFacts
+from scanner.lifecycle import FileLines, LifecycleFacts, facts_for
 
 if TYPE_CHECKING:
     from scanner.inventory import Inventory
@@ -171,12 +171,23 @@ def assess(inventory: Inventory, credential_id: int, *, now: datetime | None = N
 
 
 def assess_all(inventory: Inventory, *, now: datetime | None = None) -> dict[int, Risk]:
-    return {c.id: _assess_stored(inventory, c, now) for c in inventory.credentials()}
+    return assess_many(inventory, inventory.credentials(), now=now)
 
 
-def _assess_stored(inventory: Inventory, credential: Credential, now: datetime | None) -> Risk:
-    from scanner.lifecycle import facts_for
+def assess_many(
+    inventory: Inventory, credentials: Iterable[Credential], *, now: datetime | None = None
+) -> dict[int, Risk]:
+    """The risk of each of ``credentials``; a file holding copies of several is read once."""
+    files = FileLines()
+    return {c.id: _assess_stored(inventory, c, now, files) for c in credentials}
 
+
+def _assess_stored(
+    inventory: Inventory,
+    credential: Credential,
+    now: datetime | None,
+    files: FileLines | None = None,
+) -> Risk:
     exposures = inventory.exposures(credential.id)
-    facts = facts_for(credential, exposures, now=now)
+    facts = facts_for(credential, exposures, now=now, files=files)
     return assess_credential(credential, exposures, facts, now=now)

@@ -23,7 +23,7 @@ from scanner.inventory import (
     SchemaError,
 )
 from scanner.paths import display_path
-from scanner.risk import Risk, assess
+from scanner.risk import Risk, assess, assess_many
 
 EXIT_OK, EXIT_ERROR = 0, 2
 JSON_VERSION = 1
@@ -124,7 +124,8 @@ def _select(inv: Inventory, args: argparse.Namespace) -> list[tuple[Credential, 
     state = CredentialState(args.state) if args.state else None
     exposed_only = not args.all and state is None
     creds = inv.credentials(state=state, provider=args.provider, exposed_only=exposed_only)
-    rated = [(cred, assess(inv, cred.id)) for cred in creds]
+    risks = assess_many(inv, creds)
+    rated = [(cred, risks[cred.id]) for cred in creds]
     rated.sort(key=lambda pair: (-pair[1].score, -pair[0].present_copies, pair[0].id))
     return rated
 
