@@ -8,6 +8,9 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
+
+import regex
 
 from scanner.keychain import SERVICE, default_account
 from scanner.migrate.plan import (
@@ -93,6 +96,31 @@ def line_text(data: bytes, start: int, end: int) -> bytes:
     return data[start:end].rstrip(b"\n").removesuffix(b"\r")
 
 
+class ValueLine(NamedTuple):
+    """The line holding a secret whose ``value`` group is exactly that secret."""
+
+    start: int
+    end: int  # includes the line break
+    text: bytes  # without the line break
+    match: regex.Match[bytes]
+
+
+def value_line(pattern: regex.Pattern[bytes], data: bytes, span: Span) -> ValueLine | None:
+    """``span``'s line if ``pattern`` matches it with the ``value`` group spanning exactly the
+    secret (never for an encoded secret), else None."""
+    start, end = line_bounds(data, span.byte_start)
+    text = line_text(data, start, end)
+    m = pattern.match(text)
+    if (
+        m is None
+        or span.encoding
+        or start + m.start("value") != span.byte_start
+        or start + m.end("value") != span.byte_end
+    ):
+        return None
+    return ValueLine(start, end, text, m)
+
+
 def eol(data: bytes) -> bytes:
     return b"\r\n" if b"\r\n" in data else b"\n"
 
@@ -162,6 +190,14 @@ def removal(
     )
 
 
+def replace_secret(
+    data: bytes, start: int, end: int, span: Span, account: str, replacement: bytes = b""
+) -> Edit:
+    """``data[start:end]`` (holding the one secret ``span``, stored as ``account``) becomes
+    ``replacement``."""
+    return removal(data, start, end, [(span.byte_start, span.byte_end, ref(account))], replacement)
+
+
 def simple_item(
     account: str,
     span: Span,
@@ -171,11 +207,12 @@ def simple_item(
     service: str = SERVICE,
     split: bool = True,
     meta: dict[str, str] | None = None,
+    default_provider: str = "",
 ) -> KeychainItem:
     return KeychainItem(
         account=account,
         service=service,
-        provider=span.provider,
+        provider=span.provider or default_provider,
         kind=kind,
         sources=(
             SecretSource(
@@ -187,6 +224,26 @@ def simple_item(
         expires_at=span.expires_at,
         meta=meta or {},
     )
+
+
+@dataclass
+class SimpleItems:
+    """One keychain item per distinct secret of a file, each under its own plan-unique name."""
+
+    ctx: Context
+    path: Path
+    kind: str
+    accounts: dict[str, str] = field(default_factory=dict)  # fingerprint -> account
+    items: list[KeychainItem] = field(default_factory=list)
+
+    def account(self, span: Span) -> str:
+        """The account holding ``span``'s secret, adding its item on first sight."""
+        account = self.accounts.get(span.fingerprint)
+        if account is None:
+            account = self.ctx.account_for(span.provider, span.fingerprint)
+            self.accounts[span.fingerprint] = account
+            self.items.append(simple_item(account, span, self.path, self.kind))
+        return account
 
 
 def display(path: Path, home: Path) -> str:

@@ -18,15 +18,13 @@ from scanner.migrate.plan import PlannedChange
 from scanner.migrate.targets import marker as marker_target
 from scanner.migrate.targets.base import (
     Context,
+    SimpleItems,
     Span,
     change,
     file_edit,
-    line_bounds,
-    line_text,
     marker,
-    ref,
-    removal,
-    simple_item,
+    replace_secret,
+    value_line,
 )
 
 KIND_ENV = "env"
@@ -64,32 +62,22 @@ def plan(ctx: Context, path: Path, data: bytes, spans: list[Span], *, rc: bool) 
     flavour = _flavour(path) if rc else "posix"
     pattern = {"posix": POSIX, "fish": FISH, "pwsh": PWSH}[flavour]
     edits = []
-    items = []
-    accounts: dict[str, str] = {}
+    stored = SimpleItems(ctx, path, KIND_RC if rc else KIND_ENV)
+    items = stored.items
     leftovers: list[Span] = []
     handled_lines: set[int] = set()
     names: list[str] = []
     for span in sorted(spans, key=lambda s: s.byte_start):
-        start, end = line_bounds(data, span.byte_start)
-        text = line_text(data, start, end)
-        m = pattern.match(text)
-        if (
-            span.encoding
-            or m is None
-            or start + m.start("value") != span.byte_start
-            or start + m.end("value") != span.byte_end
-        ):
+        found = value_line(pattern, data, span)
+        if found is None:
             leftovers.append(span)
             continue
+        start, _end, text, m = found
         if start in handled_lines:
             continue
         handled_lines.add(start)
         var = m.group("var").decode()
-        account = accounts.get(span.fingerprint)
-        if account is None:
-            account = ctx.account_for(span.provider, span.fingerprint)
-            accounts[span.fingerprint] = account
-            items.append(simple_item(account, span, path, KIND_RC if rc else KIND_ENV))
+        account = stored.account(span)
         names.append(f"{var} → {account}")
         indent = m.group("indent").decode()
         get = f"{ctx.command_line} get {shlex.quote(account)}"
@@ -106,16 +94,7 @@ def plan(ctx: Context, path: Path, data: bytes, spans: list[Span], *, rc: bool) 
         else:
             export = m.group("export").decode() if m.group("export") else "export "
             new = f'{indent}{export}{var}="$({get})"'
-        line_end = start + len(text)
-        edits.append(
-            removal(
-                data,
-                start,
-                line_end,
-                [(span.byte_start, span.byte_end, ref(account))],
-                replacement=new.encode(),
-            )
-        )
+        edits.append(replace_secret(data, start, start + len(text), span, account, new.encode()))
     if leftovers:
         marked = marker_target.plan(ctx, path, data, leftovers, tool_warning=True)
         items.extend(marked.items)

@@ -25,7 +25,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from scanner.migrate.plan import Edit, KeychainItem, PlannedChange, SecretSource, line_of
+from scanner.migrate.plan import Edit, KeychainItem, PlannedChange, line_of
 from scanner.migrate.targets.base import (
     Context,
     PlanError,
@@ -35,6 +35,7 @@ from scanner.migrate.targets.base import (
     line_bounds,
     ref,
     removal,
+    simple_item,
 )
 
 KIND = "gh"
@@ -150,18 +151,16 @@ def plan(ctx: Context, path: Path, data: bytes, spans: list[Span]) -> PlannedCha
         else:
             login = entry.path[2]
             slots = [login]
-        source = SecretSource(str(path), entry.value_start, entry.value_end, span.fingerprint)
         for slot in slots:
             items.append(
-                KeychainItem(
-                    account=slot,
+                simple_item(
+                    slot,
+                    span,  # its offsets are the entry's value (found by them above)
+                    path,
+                    KIND,
                     service=service,
-                    provider=span.provider or "github",
-                    kind=KIND,
-                    sources=(source,),
-                    value={"source": 0},
                     split=False,
-                    expires_at=span.expires_at,
+                    default_provider="github",
                     meta={"host": host, "user": login, "slot": "active" if not slot else "account"},
                 )
             )

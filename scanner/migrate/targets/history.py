@@ -16,6 +16,7 @@ from scanner.migrate.plan import PlannedChange
 from scanner.migrate.targets.base import (
     Context,
     PlanError,
+    SimpleItems,
     Span,
     change,
     file_edit,
@@ -23,7 +24,6 @@ from scanner.migrate.targets.base import (
     line_text,
     ref,
     removal,
-    simple_item,
 )
 
 KIND = "history"
@@ -85,18 +85,15 @@ def entry_bounds(data: bytes, offset: int, shell: str) -> tuple[int, int]:
 
 def plan(ctx: Context, path: Path, data: bytes, spans: list[Span], file_kind: str) -> PlannedChange:
     shell = shell_of(path, file_kind)
-    accounts: dict[str, str] = {}
-    items = []
+    stored = SimpleItems(ctx, path, KIND)
     entries: dict[tuple[int, int], list[Span]] = {}
     for span in sorted(spans, key=lambda s: s.byte_start):
         if span.encoding:
             raise PlanError(f"{path}: encoded tokens in a history file are not supported")
         bounds = entry_bounds(data, span.byte_start, shell)
         entries.setdefault(bounds, []).append(span)
-        if span.fingerprint not in accounts:
-            account = ctx.account_for(span.provider, span.fingerprint)
-            accounts[span.fingerprint] = account
-            items.append(simple_item(account, span, path, KIND))
+        stored.account(span)
+    accounts = stored.accounts
     merged: list[tuple[int, int, list[Span]]] = []
     for (start, end), group in sorted(entries.items()):
         if merged and start < merged[-1][1]:
@@ -125,7 +122,7 @@ def plan(ctx: Context, path: Path, data: bytes, spans: list[Span], file_kind: st
             f"Nothing reads a token from history. Get it back with `stowaway get "
             f"{', '.join(accounts.values())}` if you need it."
         ),
-        items=items,
+        items=stored.items,
         files=[file_edit(path, data, edits)],
         spans=spans,
         warnings=[

@@ -20,9 +20,9 @@ from scanner.migrate.targets.base import (
     file_edit,
     line_bounds,
     line_text,
-    ref,
-    removal,
+    replace_secret,
     simple_item,
+    value_line,
 )
 
 KIND = "kube"
@@ -53,19 +53,13 @@ def plan(ctx: Context, path: Path, data: bytes, spans: list[Span]) -> PlannedCha
     edits: list[Edit] = []
     names: list[str] = []
     for span in sorted(spans, key=lambda s: s.byte_start):
-        start, end = line_bounds(data, span.byte_start)
-        text = line_text(data, start, end)
-        m = TOKEN_LINE.match(text)
-        if (
-            m is None
-            or span.encoding
-            or start + m.start("value") != span.byte_start
-            or start + m.end("value") != span.byte_end
-        ):
+        found = value_line(TOKEN_LINE, data, span)
+        if found is None:
             raise PlanError(
                 f"{path}: only a block-style `token: <value>` line under a user can be "
                 "migrated automatically"
             )
+        start, end, text, m = found
         indent = m.group("indent").decode()
         user = _user_name(data, start, len(indent)) or span.fingerprint[3:11]
         account = ctx.account_for("kube", span.fingerprint, preferred=f"kube/{user}")
@@ -85,16 +79,7 @@ def plan(ctx: Context, path: Path, data: bytes, spans: list[Span]) -> PlannedCha
                 f"{indent}  provideClusterInfo: false",
             )
         )
-        line_end = start + len(text)
-        edits.append(
-            removal(
-                data,
-                start,
-                line_end,
-                [(span.byte_start, span.byte_end, ref(account))],
-                replacement=block,
-            )
-        )
+        edits.append(replace_secret(data, start, start + len(text), span, account, block))
     _check(path, data, edits)
     return change(
         KIND,

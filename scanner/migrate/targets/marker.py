@@ -8,13 +8,12 @@ from scanner.migrate.plan import PlannedChange
 from scanner.migrate.targets.base import (
     Context,
     PlanError,
+    SimpleItems,
     Span,
     change,
     file_edit,
     marker,
-    ref,
-    removal,
-    simple_item,
+    replace_secret,
 )
 
 KIND = "marker"
@@ -23,8 +22,7 @@ KIND = "marker"
 def plan(
     ctx: Context, path: Path, data: bytes, spans: list[Span], *, tool_warning: bool = False
 ) -> PlannedChange:
-    accounts: dict[str, str] = {}
-    items = []
+    stored = SimpleItems(ctx, path, KIND)
     edits = []
     for span in sorted(spans, key=lambda s: s.byte_start):
         if span.encoding:
@@ -32,20 +30,13 @@ def plan(
                 f"{path}: the token sits inside an encoded blob ({span.encoding}); it cannot be "
                 "replaced by a marker without breaking the blob."
             )
-        account = accounts.get(span.fingerprint)
-        if account is None:
-            account = ctx.account_for(span.provider, span.fingerprint)
-            accounts[span.fingerprint] = account
-            items.append(simple_item(account, span, path, KIND))
+        account = stored.account(span)
         edits.append(
-            removal(
-                data,
-                span.byte_start,
-                span.byte_end,
-                [(span.byte_start, span.byte_end, ref(account))],
-                replacement=marker(account).encode(),
+            replace_secret(
+                data, span.byte_start, span.byte_end, span, account, marker(account).encode()
             )
         )
+    accounts = stored.accounts
     names = ", ".join(accounts.values())
     warnings = []
     if tool_warning:
@@ -61,7 +52,7 @@ def plan(
         before=f"{len(edits)} cop{'y' if len(edits) == 1 else 'ies'} of the token in the text",
         after=f"the marker {marker(next(iter(accounts.values())))} in place of each copy",
         consumer=f"You read it with `stowaway get {names}` when you need it.",
-        items=items,
+        items=stored.items,
         files=[file_edit(path, data, edits)],
         spans=spans,
         warnings=warnings,

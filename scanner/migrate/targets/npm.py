@@ -18,11 +18,9 @@ from scanner.migrate.targets.base import (
     Span,
     change,
     file_edit,
-    line_bounds,
-    line_text,
-    ref,
-    removal,
+    replace_secret,
     simple_item,
+    value_line,
 )
 
 KIND = "npm"
@@ -46,16 +44,10 @@ def plan(ctx: Context, path: Path, data: bytes, spans: list[Span]) -> PlannedCha
     exports: list[tuple[str, str]] = []
     used: dict[str, str] = {}
     for span in sorted(spans, key=lambda s: s.byte_start):
-        start, end = line_bounds(data, span.byte_start)
-        m = LINE.match(line_text(data, start, end))
-        if (
-            m is None
-            or span.encoding
-            or start + m.start("value") != span.byte_start
-            or start + m.end("value") != span.byte_end
-        ):
+        found = value_line(LINE, data, span)
+        if found is None:
             raise PlanError(f"{path}: only `key=token` lines can be migrated automatically")
-        key = m.group("key").decode()
+        key = found.match.group("key").decode()
         var = variable_for(key)
         account = ctx.account_for(
             span.provider, span.fingerprint, preferred=f"npm/{var.lower().replace('_', '-')}"
@@ -66,12 +58,8 @@ def plan(ctx: Context, path: Path, data: bytes, spans: list[Span]) -> PlannedCha
             exports.append((var, account))
             items.append(simple_item(account, span, path, KIND, meta={"variable": var, "key": key}))
         edits.append(
-            removal(
-                data,
-                span.byte_start,
-                span.byte_end,
-                [(span.byte_start, span.byte_end, ref(account))],
-                replacement=f"${{{var}}}".encode(),
+            replace_secret(
+                data, span.byte_start, span.byte_end, span, account, f"${{{var}}}".encode()
             )
         )
     names = ", ".join(f"${{{v}}}" for v, _ in exports)
