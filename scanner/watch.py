@@ -20,6 +20,7 @@ import errno
 import logging
 import os
 import queue
+import stat
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -539,14 +540,14 @@ class Watcher:
         except OSError as exc:
             self._error(f"cannot read {path}: {exc}")
             return
-        if os.path.isdir(path):
+        if stat.S_ISDIR(st.st_mode):
             if self._relevant_dir(path):
                 self._catch_up(inventory, [path])
             return
         if not self._wanted_file(path):
             return
-        stat = _Stat(st.st_size, st.st_mtime_ns, st.st_ino, st.st_dev)
-        if not inventory.needs_rescan(path, stat):
+        current = _Stat(st.st_size, st.st_mtime_ns, st.st_ino, st.st_dev)
+        if not inventory.needs_rescan(path, current):
             return
         started = time.monotonic()
         scan = self.engine.scan_file(Path(path))
