@@ -12,6 +12,7 @@ from typing import Any
 
 from scanner import paths
 from scanner.migrate import values
+from scanner.migrate.atomic import read_bytes
 from scanner.migrate.plan import Edit, FileEdit, MigrationPlan, PlannedChange, SecretSource
 from scanner.migrate.targets import git as git_target
 from scanner.migrate.targets import guess_kind, target_name
@@ -171,10 +172,7 @@ def _add_tool_config(ctx: Context, plan: MigrationPlan) -> None:
     if any(c.exports for c in plan.changes):
         shell = shellint.current_shell()
         rc = shellint.rc_file(shell, ctx.home)
-        try:
-            data: bytes | None = rc.read_bytes()
-        except FileNotFoundError:
-            data = None
+        data = read_bytes(rc)
         if data is None or shellint.BEGIN.encode() not in data:
             existing = data or b""
             prefix = b"" if not existing or existing.endswith(b"\n") else b"\n"

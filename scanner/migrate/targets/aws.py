@@ -12,6 +12,7 @@ import shlex
 from pathlib import Path
 
 from scanner.keychain import SERVICE
+from scanner.migrate.atomic import read_bytes
 from scanner.migrate.plan import Edit, KeychainItem, PlannedChange, SecretSource
 from scanner.migrate.targets import ini
 from scanner.migrate.targets.base import (
@@ -69,10 +70,7 @@ def plan(ctx: Context, path: Path, data: bytes, spans: list[Span]) -> PlannedCha
             raise PlanError(f"{path}: the key is not inside a [profile] section")
         profiles[section.name] = section
     cfg = config_path(path)
-    try:
-        cfg_data: bytes | None = cfg.read_bytes()
-    except FileNotFoundError:
-        cfg_data = None
+    cfg_data = read_bytes(cfg)
     items: list[KeychainItem] = []
     edits: list[Edit] = []
     cfg_edits: list[Edit] = []
@@ -118,11 +116,10 @@ def plan(ctx: Context, path: Path, data: bytes, spans: list[Span]) -> PlannedCha
         )
         cfg_edits.append(_config_edit(ctx, cfg, cfg_data, profile))
     names = ", ".join(sorted(profiles))
-    files = [file_edit(path, data, edits)]
-    if cfg_data is not None:
-        files.append(file_edit(cfg, cfg_data, _merge_inserts(cfg_edits), role="config"))
-    else:
-        files.append(file_edit(cfg, None, _merge_inserts(cfg_edits), role="config"))
+    files = [
+        file_edit(path, data, edits),
+        file_edit(cfg, cfg_data, _merge_inserts(cfg_edits), role="config"),
+    ]
     return change(
         KIND,
         path,

@@ -15,6 +15,7 @@ from urllib.parse import unquote
 import regex
 
 from scanner.keychain import SERVICE
+from scanner.migrate.atomic import read_bytes
 from scanner.migrate.plan import (
     Edit,
     FileEdit,
@@ -144,10 +145,7 @@ def plan(
 
 def helper_config(ctx: Context, gitconfig: Path) -> tuple[FileEdit | None, list[str]]:
     """The ~/.gitconfig edit that makes git ask Stowaway (None if already configured)."""
-    try:
-        data: bytes | None = gitconfig.read_bytes()
-    except FileNotFoundError:
-        data = None
+    data = read_bytes(gitconfig)
     helper = f"{ctx.command_line} credential git"
     existing = data or b""
     if helper.encode() in existing:
