@@ -64,52 +64,49 @@ def rotate(
     """
     if not new_value:
         raise RotateError("Refusing to store an empty value.")
-    jr = journal or Journal.open()
-    try:
-        entry = jr.entry(account, service)
-        if entry is None or is_previous(entry):
-            raise RotateError(
-                f"{account!r} is not a keychain entry a migration created (see "
-                "`stowaway get --list`)."
+    with Journal.using(journal) as jr:
+        try:
+            entry = jr.entry(account, service)
+            if entry is None or is_previous(entry):
+                raise RotateError(
+                    f"{account!r} is not a keychain entry a migration created (see "
+                    "`stowaway get --list`)."
+                )
+            kc = keychain or open_keychain()
+            stored = kc.get(account, service=service)
+            if stored is None:
+                raise RotateError(f"The keychain entry {account!r} is gone; nothing was stored.")
+            backup = previous_account(account, tag)
+            if stored == new_value:
+                return Rotation(service, account, backup, False)
+            kc.set_verified(backup, stored, service=SERVICE)
+            jr.add_entry(
+                KeychainEntry(
+                    service=SERVICE,
+                    account=backup,
+                    provider=entry.provider,
+                    kind=PREVIOUS_KIND,
+                    fingerprints=entry.fingerprints,
+                    source=f"{service}:{account}",
+                    created=now(),
+                    expires_at=None,
+                    meta={**(meta or {}), "entry": account, "service": service},
+                    migration_id=None,
+                )
             )
-        kc = keychain or open_keychain()
-        stored = kc.get(account, service=service)
-        if stored is None:
-            raise RotateError(f"The keychain entry {account!r} is gone; nothing was stored.")
-        backup = previous_account(account, tag)
-        if stored == new_value:
-            return Rotation(service, account, backup, False)
-        kc.set_verified(backup, stored, service=SERVICE)
-        jr.add_entry(
-            KeychainEntry(
-                service=SERVICE,
-                account=backup,
-                provider=entry.provider,
-                kind=PREVIOUS_KIND,
-                fingerprints=entry.fingerprints,
-                source=f"{service}:{account}",
-                created=now(),
-                expires_at=None,
-                meta={**(meta or {}), "entry": account, "service": service},
-                migration_id=None,
+            # an entry another tool reads by itself (service != stowaway) cannot be split
+            kc.set_verified(account, new_value, service=service, split=service == SERVICE)
+            jr.add_entry(
+                replace(
+                    entry,
+                    fingerprints=entry.fingerprints if fingerprints is None else fingerprints,
+                    expires_at=None,
+                    meta={**entry.meta, "rotated": now()},
+                )
             )
-        )
-        # an entry another tool reads by itself (service != stowaway) cannot be split
-        kc.set_verified(account, new_value, service=service, split=service == SERVICE)
-        jr.add_entry(
-            replace(
-                entry,
-                fingerprints=entry.fingerprints if fingerprints is None else fingerprints,
-                expires_at=None,
-                meta={**entry.meta, "rotated": now()},
-            )
-        )
-        return Rotation(service, account, backup, True)
-    except KeychainError as exc:
-        raise RotateError(str(exc)) from exc
-    finally:
-        if journal is None:
-            jr.close()
+            return Rotation(service, account, backup, True)
+        except KeychainError as exc:
+            raise RotateError(str(exc)) from exc
 
 
 def restore_previous(
@@ -123,23 +120,20 @@ def restore_previous(
     """Put back the value :func:`rotate` replaced (and what the index said the entry held), then
     delete the previous entry. True when it did; False when there was nothing to put back."""
     backup = previous_account(account, tag)
-    jr = journal or Journal.open()
-    try:
-        kc = keychain or open_keychain()
-        previous = kc.get(backup, service=SERVICE)
-        if previous is None:
-            return False
-        kc.set_verified(account, previous, service=service, split=service == SERVICE)
-        kept = jr.entry(backup, SERVICE)
-        entry = jr.entry(account, service)
-        if kept is not None and entry is not None:
-            meta = {k: v for k, v in entry.meta.items() if k != "rotated"}
-            jr.add_entry(replace(entry, fingerprints=kept.fingerprints, meta=meta))
-        kc.delete(backup, service=SERVICE)
-        jr.remove_entry(SERVICE, backup)
-        return True
-    except KeychainError as exc:
-        raise RotateError(str(exc)) from exc
-    finally:
-        if journal is None:
-            jr.close()
+    with Journal.using(journal) as jr:
+        try:
+            kc = keychain or open_keychain()
+            previous = kc.get(backup, service=SERVICE)
+            if previous is None:
+                return False
+            kc.set_verified(account, previous, service=service, split=service == SERVICE)
+            kept = jr.entry(backup, SERVICE)
+            entry = jr.entry(account, service)
+            if kept is not None and entry is not None:
+                meta = {k: v for k, v in entry.meta.items() if k != "rotated"}
+                jr.add_entry(replace(entry, fingerprints=kept.fingerprints, meta=meta))
+            kc.delete(backup, service=SERVICE)
+            jr.remove_entry(SERVICE, backup)
+            return True
+        except KeychainError as exc:
+            raise RotateError(str(exc)) from exc
