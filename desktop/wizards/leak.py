@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -47,12 +48,6 @@ STEP_HELP = {
     IncidentStep.SCRUB: "Remove or redact every old copy (a journaled migration you can undo).",
     IncidentStep.RECORD: "Close the incident and keep a short record for your notes or team.",
 }
-
-
-def _esc(text: str) -> str:
-    return (
-        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("'", "&#39;")
-    )
 
 
 class UiAsker(QObject):
@@ -211,19 +206,19 @@ class RevokePage(StepPage):
 
     def _show_info(self, info: Any) -> None:
         self.revocation = info
-        html = [f"<p><b>{_esc(info.provider)}</b> · {_esc(info.rule_name)}</p>"]
+        html = [f"<p><b>{escape(info.provider)}</b> · {escape(info.rule_name)}</p>"]
         if info.url:
-            url = _esc(info.url)
+            url = escape(info.url)
             html.append(f"<p>Revoke it here: <a href='{url}'>{url}</a></p>")
         if info.steps:
-            html.append(f"<p>{_esc(info.steps)}</p>")
+            html.append(f"<p>{escape(info.steps)}</p>")
         if info.api_description:
             html.append(
                 "<p><b>Or through the API</b> (only if you press the button): "
-                f"{_esc(info.api_description)}</p>"
+                f"{escape(info.api_description)}</p>"
             )
         elif info.api_text:
-            html.append(f"<p>{_esc(info.api_text)}</p>")
+            html.append(f"<p>{escape(info.api_text)}</p>")
         self.info.setHtml("".join(html))
         self.page_button.setEnabled(bool(info.url))
         self.api_button.setVisible(info.api_key is not None)

@@ -6,6 +6,7 @@ run the journaled migration (store → verify → atomic rewrite), undo byte-exa
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -27,24 +28,20 @@ from desktop.workers import Job, JobContext, JobRunner
 from scanner.paths import display_path
 
 
-def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def plan_html(plan: Any) -> str:
     """Each planned change as before → after, and how the tool keeps working."""
     parts = []
     for change in plan.changes:
-        warn = "".join(f"<p style='color:#a3520b'>⚠ {_esc(w)}</p>" for w in change.warnings)
+        warn = "".join(f"<p style='color:#a3520b'>⚠ {escape(w)}</p>" for w in change.warnings)
         parts.append(
-            f"<h3 style='margin-bottom:2px'>{_esc(change.title)}</h3>"
-            f"<p style='margin:2px 0'><b>File:</b> {_esc(display_path(change.path))}</p>"
-            f"<p style='margin:2px 0'><b>Before:</b> {_esc(change.before)}</p>"
-            f"<p style='margin:2px 0'><b>After:</b> {_esc(change.after)}</p>"
-            f"<p style='margin:2px 0'><b>Your tools:</b> {_esc(change.consumer)}</p>{warn}"
+            f"<h3 style='margin-bottom:2px'>{escape(change.title)}</h3>"
+            f"<p style='margin:2px 0'><b>File:</b> {escape(display_path(change.path))}</p>"
+            f"<p style='margin:2px 0'><b>Before:</b> {escape(change.before)}</p>"
+            f"<p style='margin:2px 0'><b>After:</b> {escape(change.after)}</p>"
+            f"<p style='margin:2px 0'><b>Your tools:</b> {escape(change.consumer)}</p>{warn}"
         )
     if plan.problems:
-        items = "".join(f"<li>{_esc(p)}</li>" for p in plan.problems)
+        items = "".join(f"<li>{escape(p)}</li>" for p in plan.problems)
         parts.append(f"<h3>Not included</h3><ul>{items}</ul>")
     return "".join(parts) or "<p>Nothing to move.</p>"
 
@@ -74,7 +71,7 @@ class PlanPage(QWizardPage):
             job = self.w.runner.submit(self.w.make_plan, name="migration-plan")
             job.signals.succeeded.connect(self._planned)
             job.signals.failed.connect(
-                lambda msg: self.text.setHtml(f"<p>Could not plan: {_esc(msg)}</p>")
+                lambda msg: self.text.setHtml(f"<p>Could not plan: {escape(msg)}</p>")
             )
 
     def _planned(self, plan: Any) -> None:
