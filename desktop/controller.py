@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import time
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Slot
@@ -19,9 +18,17 @@ from desktop.settings_store import SettingsStore
 from desktop.tray import Tray, TrayState
 from desktop.views.main_window import MainWindow
 from desktop.workers import JobRunner
+from scanner.paths import display_path
 from scanner.settings import Settings
 
 log = logging.getLogger(__name__)
+
+
+def _pause_end(settings: Settings) -> datetime | None:
+    """When a pause still in force ends (None: not paused, or the pause has expired)."""
+    until = settings.paused_until
+    return until if until is not None and until > datetime.now(UTC) else None
+
 
 REMINDER_CHECK_MS = 60 * 60 * 1000
 SHUTDOWN_TIMEOUT_S = 4.0
@@ -225,11 +232,7 @@ class Controller(QObject):
     def _update_tray(self) -> None:
         settings = self.settings.current
         exposed = self.window.snapshot.stats.exposed_credentials if self.window.snapshot else 0
-        paused = (
-            settings.paused_until
-            if settings.paused_until and settings.paused_until > datetime.now(UTC)
-            else None
-        )
+        paused = _pause_end(settings)
         state = TrayState(
             exposed=exposed,
             paused_until=paused.astimezone() if paused else None,
@@ -264,8 +267,9 @@ class Controller(QObject):
     def _apply_monitoring(self) -> None:
         settings = self.settings.current
         self._pause_timer.stop()
-        if settings.paused_until is not None and settings.paused_until > datetime.now(UTC):
-            delay = (settings.paused_until - datetime.now(UTC)).total_seconds()
+        paused = _pause_end(settings)
+        if paused is not None:
+            delay = (paused - datetime.now(UTC)).total_seconds()
             self._pause_timer.start(int(min(delay, 86400 * 7) * 1000) + 500)
         if settings.monitoring_active():
             self._start_monitor()
@@ -307,9 +311,10 @@ class Controller(QObject):
             self.monitor = None
 
     def _on_new_exposures(self, events: list[Any]) -> None:
-        home = str(Path.home())
         for event in events[:5]:
-            body = event.message.replace(home + "/", "~/")
+            body = event.message
+            if event.path:
+                body = body.replace(event.path, display_path(event.path))
             self.notifier.notify(
                 Alert("Token saved in plain text", body, credential_id=event.credential_id)
             )
