@@ -36,13 +36,25 @@ def rc_file(shell: str, home: Path) -> Path:
     return home / ".bashrc"
 
 
+def pwsh_quote(text: str) -> str:
+    """``text`` as a PowerShell single-quoted string."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def pwsh_command(command: list[str]) -> str:
+    """``command`` quoted word by word, for PowerShell's ``&`` call operator."""
+    return " ".join(pwsh_quote(p) for p in command)
+
+
 def block(shell: str, command: list[str]) -> str:
     """The integration block (without a trailing newline)."""
     if shell == "fish":
         body = f"{shlex.join(command)} get --exports --shell fish | source"
     elif shell == "powershell":
-        cmd = " ".join("'" + p.replace("'", "''") + "'" for p in command)
-        body = f"& {cmd} get --exports --shell powershell | Out-String | Invoke-Expression"
+        body = (
+            f"& {pwsh_command(command)} get --exports --shell powershell"
+            " | Out-String | Invoke-Expression"
+        )
     else:
         body = f'eval "$({shlex.join(command)} get --exports --shell {shell})"'
     return "\n".join((BEGIN, body, END))
@@ -56,7 +68,7 @@ def exports_script(pairs: list[tuple[str, str]], shell: str) -> str:
             escaped = value.replace("\\", "\\\\").replace("'", "\\'")
             lines.append(f"set -gx {var} '{escaped}'")
         elif shell == "powershell":
-            lines.append(f"$env:{var} = '" + value.replace("'", "''") + "'")
+            lines.append(f"$env:{var} = {pwsh_quote(value)}")
         else:
             lines.append(f"export {var}={shlex.quote(value)}")
     return "\n".join(lines) + ("\n" if lines else "")

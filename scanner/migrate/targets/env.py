@@ -26,6 +26,7 @@ from scanner.migrate.targets.base import (
     replace_secret,
     value_line,
 )
+from scanner.shellint import pwsh_command
 
 KIND_ENV = "env"
 KIND_RC = "rc"
@@ -89,8 +90,7 @@ def plan(ctx: Context, path: Path, data: bytes, spans: list[Span], *, rc: bool) 
         elif flavour == "fish":
             new = f"{indent}set -gx {var} ({get})"
         elif flavour == "pwsh":
-            cmd = " ".join("'" + part.replace("'", "''") + "'" for part in ctx.command)
-            new = f"{indent}$env:{var} = (& {cmd} get '{account}')"
+            new = f"{indent}$env:{var} = (& {pwsh_command(ctx.command)} get '{account}')"
         else:
             export = m.group("export").decode() if m.group("export") else "export "
             new = f'{indent}{export}{var}="$({get})"'
