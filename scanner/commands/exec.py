@@ -45,7 +45,8 @@ def mapping(args: argparse.Namespace) -> list[tuple[str, str]]:
     for spec in args.env:
         var, sep, name = spec.partition("=")
         if not sep or not var or not name:
-            raise ValueError(f"--env expects VAR=NAME, got {spec!r}")
+            # not echoed: someone may have pasted a secret where the entry name belongs
+            raise ValueError("--env expects VAR=NAME (a variable and a keychain entry name)")
         pairs.append((var, name))
     env_file = args.env_file or (Path(".env") if not args.env else None)
     if env_file is not None:
